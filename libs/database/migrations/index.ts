@@ -1,0 +1,4 @@
+import { InitialSchema1732406400000 } from './1732406400000-initial-schema.js';
+
+/** Every migration, in order. Listed explicitly so the build needs no glob loading of files. */
+export const MIGRATIONS = [InitialSchema1732406400000];

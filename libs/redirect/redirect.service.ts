@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { ClickRecorder } from '../events/click-recorder.js';
+import { SHORT_CODE_PATTERN } from '../urls/short-code.generator.js';
+import { UrlsService } from '../urls/urls.service.js';
+
+export interface Visit {
+  shortCode: string;
+  /** HEAD requests (link checkers, previews) are answered but are not clicks. */
+  countsAsClick: boolean;
+  referrer: string | null;
+  userAgent: string | null;
+}
+
+@Injectable()
+export class RedirectService {
+  constructor(
+    private readonly urls: UrlsService,
+    private readonly clicks: ClickRecorder,
+  ) {}
+
+  /** The target to redirect to, with the click recorded; null when the code does not resolve. */
+  async visit(visit: Visit): Promise<string | null> {
+    if (!SHORT_CODE_PATTERN.test(visit.shortCode)) return null;
+    const target = await this.urls.resolve(visit.shortCode);
+    if (!target) return null;
+    if (visit.countsAsClick) {
+      await this.clicks.record({
+        urlId: target.id,
+        ownerId: target.user_id,
+        referrer: visit.referrer,
+        userAgent: visit.userAgent,
+      });
+    }
+    return target.original_url;
+  }
+}
