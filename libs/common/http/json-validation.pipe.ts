@@ -25,6 +25,7 @@ export class JsonValidationPipe extends ValidationPipe {
       transform: true,
       whitelist: true,
       forbidUnknownValues: true,
+      stopAtFirstError: true,
       exceptionFactory: (errors) => {
         const details = flatten(errors);
         return new BadRequestException({ error: `invalid request: ${details.join('; ')}`, details });
@@ -33,6 +34,8 @@ export class JsonValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Path parameters have their own pipes (IdPipe), which must see the raw text.
+    if (metadata.type === 'param') return value;
     if (metadata.type === 'body' && typeof metadata.metatype === 'function') {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new BadRequestException({ error: 'request body must be a JSON object' });
