@@ -90,14 +90,20 @@ describe('importCsv', () => {
 
   it('stops at malformed CSV, saying how far it got, and still runs finish', async () => {
     const { spec, batches, finished } = specWith();
-    const error = (await importCsv(Readable.from(['name\na\nb\nc\n"unterminated\n']), spec).catch(
+    async function* upload() {
+      yield 'name\na\nb\nc\n';
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      yield '"unterminated\n';
+    }
+    const error = (await importCsv(Readable.from(upload()), spec).catch(
       (e: unknown) => e,
     )) as BadRequestException;
     expect(error).toBeInstanceOf(BadRequestException);
     const body = error.getResponse() as { error: string; details: { imported: number } };
     expect(body.error).toMatch(/^malformed CSV, import stopped/);
     // What the report says was imported is exactly what reached the database.
-    expect(body.details.imported).toBe(batches.flat().length);
+    expect(body.details.imported).toBe(2);
+    expect(batches.flat()).toHaveLength(2);
     expect(finished()).toBe(1);
   });
 
