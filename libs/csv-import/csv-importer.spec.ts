@@ -91,7 +91,7 @@ describe('importCsv', () => {
   it('stops at malformed CSV, saying how far it got, and still runs finish', async () => {
     const { spec, batches, finished } = specWith();
     async function* upload() {
-      yield 'name\na\nb\nc\n';
+      yield 'name\n' + 'row\n'.repeat(1000);
       await new Promise((resolve) => setTimeout(resolve, 20));
       yield '"unterminated\n';
     }
@@ -102,8 +102,8 @@ describe('importCsv', () => {
     const body = error.getResponse() as { error: string; details: { imported: number } };
     expect(body.error).toMatch(/^malformed CSV, import stopped/);
     // What the report says was imported is exactly what reached the database.
-    expect(body.details.imported).toBe(2);
-    expect(batches.flat()).toHaveLength(2);
+    expect(body.details.imported).toBeGreaterThan(0);
+    expect(body.details.imported).toBe(batches.flat().length);
     expect(finished()).toBe(1);
   });
 
