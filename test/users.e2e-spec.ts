@@ -1,0 +1,398 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { request, type JsonResponse } from './support/http.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
+
+interface User {
+  id: number;
+  username: string;
+  email: string;
+  created_at: string;
+}
+
+/** The contract's timestamp format, and a UTC value close to now (catches zone and ms slips). */
+function expectFreshTimestamp(value: unknown): void {
+  expect(value).toMatch(TIMESTAMP);
+  const millis = Date.parse(`${value as string}Z`);
+  expect(Number.isNaN(millis)).toBe(false);
+  expect(Math.abs(millis - Date.now())).toBeLessThan(60_000);
+}
+
+/** A JSON error body `{"error": "...", ...}` with exactly this status (or one of these). */
+function expectError(res: JsonResponse, status: number | number[]): void {
+  const statuses = Array.isArray(status) ? status : [status];
+  expect(statuses).toContain(res.status);
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  expect(typeof res.body?.error).toBe('string');
+  expect(res.body.error.length).toBeGreaterThan(0);
+}
+
+describe('users API', () => {
+  let t: TestApp;
+  let seq = 0;
+  const unique = (prefix = 'user') => `${prefix}${Date.now().toString(36)}${++seq}`;
+
+  const api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+    request(t.baseUrl, method, path, body, headers);
+
+  async function createUser(overrides: Partial<{ username: string; email: string }> = {}): Promise<User> {
+    const name = unique();
+    const res = await api('POST', '/users', { username: name, email: `${name}@example.com`, ...overrides });
+    expect(res.status).toBe(201);
+    return res.body as User;
+  }
+
+  async function createUrl(userId: number, originalUrl: string) {
+    const res = await api('POST', '/urls', { user_id: userId, original_url: originalUrl, title: 'a title' });
+    expect(res.status).toBe(201);
+    return res.body as { id: number; short_code: string; user_id: number };
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  describe('POST /users', () => {
+    it('creates a user: 201 with id, username, email and a YYYY-MM-DDTHH:MM:SS created_at', async () => {
+      const res = await api('POST', '/users', { username: 'livelypioneer98', email: 'livelypioneer98@hackstack.io' });
+      expect(res.status).toBe(201);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(Object.keys(res.body).sort()).toEqual(['created_at', 'email', 'id', 'username']);
+      expect(Number.isInteger(res.body.id)).toBe(true);
+      expect(res.body.id).toBeGreaterThan(0);
+      expect(res.body.username).toBe('livelypioneer98');
+      expect(res.body.email).toBe('livelypioneer98@hackstack.io');
+      expectFreshTimestamp(res.body.created_at);
+    });
+
+    it('gives each new user a new, increasing id', async () => {
+      const a = await createUser();
+      const b = await createUser();
+      expect(b.id).toBeGreaterThan(a.id);
+    });
+
+    it('ignores unknown fields instead of storing or echoing them', async () => {
+      const name = unique();
+      const res = await api('POST', '/users', { username: name, email: `${name}@example.com`, id: 999_999, admin: true });
+      expect(res.status).toBe(201);
+      expect(res.body.id).not.toBe(999_999);
+      expect(res.body.admin).toBeUndefined();
+    });
+
+    const invalidBodies: [string, unknown][] = [
+      ['username missing', { email: 'missing-username@example.com' }],
+      ['email missing', { username: 'missingemail' }],
+      ['both missing (empty object)', {}],
+      ['username a number', { username: 12345, email: 'numeric-username@example.com' }],
+      ['email a number', { username: 'numericemail', email: 42 }],
+      ['username null', { username: null, email: 'null-username@example.com' }],
+      ['email null', { username: 'nullemail', email: null }],
+      ['username an array', { username: ['a', 'b'], email: 'array-username@example.com' }],
+      ['email an object', { username: 'objectemail', email: { address: 'x@example.com' } }],
+      ['username a boolean', { username: true, email: 'bool-username@example.com' }],
+      ['username empty', { username: '', email: 'empty-username@example.com' }],
+      ['username blank', { username: '   ', email: 'blank-username@example.com' }],
+      ['email without @', { username: 'bademail1', email: 'not-an-email' }],
+      ['email without domain', { username: 'bademail2', email: 'someone@' }],
+      ['email without local part', { username: 'bademail3', email: '@example.com' }],
+      ['email with spaces', { username: 'bademail4', email: 'some one@example.com' }],
+      ['email empty', { username: 'bademail5', email: '' }],
+    ];
+    it.each(invalidBodies)('refuses %s with 400 and a JSON error', async (_label, body) => {
+      const res = await api('POST', '/users', body);
+      expectError(res, 400);
+    });
+
+    it('creates nothing when the body is invalid', async () => {
+      const before = await api('GET', '/users?per_page=1000');
+      await api('POST', '/users', { username: 'ghost-user', email: 'not-an-email' });
+      await api('POST', '/users', { username: 'ghost-user2', email: null });
+      const after = await api('GET', '/users?per_page=1000');
+      expect(after.body).toEqual(before.body);
+      expect((after.body as User[]).some((u) => u.username.startsWith('ghost-user'))).toBe(false);
+    });
+
+    const nonObjectBodies: [string, string, Record<string, string>][] = [
+      ['a JSON string', '"hello"', {}],
+      ['a JSON array', '[{"username":"x","email":"x@example.com"}]', {}],
+      ['JSON null', 'null', {}],
+      ['a JSON number', '42', {}],
+      ['broken JSON', '{"username": "x", "email":', {}],
+      ['an empty body', '', {}],
+      ['text/plain', 'username=x&email=x@example.com', { 'content-type': 'text/plain' }],
+      ['form data', 'username=x&email=x%40example.com', { 'content-type': 'application/x-www-form-urlencoded' }],
+    ];
+    it.each(nonObjectBodies)('refuses %s as body with a JSON 4xx, never 500', async (_label, body, headers) => {
+      const res = await api('POST', '/users', body, headers);
+      expectError(res, [400, 415, 422]);
+    });
+
+    it('refuses a duplicate username with 409', async () => {
+      const first = await createUser();
+      const res = await api('POST', '/users', { username: first.username, email: `${unique('other')}@example.com` });
+      expectError(res, 409);
+    });
+
+    it('refuses a duplicate email with 409', async () => {
+      const first = await createUser();
+      const res = await api('POST', '/users', { username: unique('other'), email: first.email });
+      expectError(res, 409);
+    });
+
+    it('treats emails case-insensitively when checking for duplicates', async () => {
+      const name = unique();
+      await createUser({ username: name, email: `${name}@Example.com` });
+      const res = await api('POST', '/users', { username: unique('other'), email: `${name.toUpperCase()}@EXAMPLE.COM` });
+      expectError(res, 409);
+    });
+
+    it('does not create the duplicate', async () => {
+      const first = await createUser();
+      await api('POST', '/users', { username: first.username, email: `${unique('dup')}@example.com` });
+      const list = await api('GET', '/users?per_page=1000');
+      expect((list.body as User[]).filter((u) => u.username === first.username)).toHaveLength(1);
+    });
+  });
+
+  describe('GET /users', () => {
+    it('lists users as a JSON array in id order, with the contract fields', async () => {
+      const created = [await createUser(), await createUser(), await createUser()];
+      const res = await api('GET', '/users?per_page=1000');
+      expect(res.status).toBe(200);
+      expect(Array.isArray(res.body)).toBe(true);
+      const users = res.body as User[];
+      const ids = users.map((u) => u.id);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const user of created) expect(users).toContainEqual(user);
+      for (const user of users) {
+        expect(Object.keys(user).sort()).toEqual(['created_at', 'email', 'id', 'username']);
+        expect(user.created_at).toMatch(TIMESTAMP);
+      }
+    });
+
+    it('paginates with ?page=&per_page=', async () => {
+      while (((await api('GET', '/users?per_page=1000')).body as User[]).length < 7) await createUser();
+      const all = (await api('GET', '/users?per_page=1000')).body as User[];
+
+      const first = await api('GET', '/users?page=1&per_page=3');
+      expect(first.status).toBe(200);
+      expect(first.body).toEqual(all.slice(0, 3));
+
+      const second = await api('GET', '/users?page=2&per_page=3');
+      expect(second.status).toBe(200);
+      expect(second.body).toEqual(all.slice(3, 6));
+
+      const perPageOnly = await api('GET', '/users?per_page=2');
+      expect(perPageOnly.body).toEqual(all.slice(0, 2));
+
+      const beyond = await api('GET', `/users?page=${all.length + 1}&per_page=1`);
+      expect(beyond.status).toBe(200);
+      expect(beyond.body).toEqual([]);
+
+      const lastPartial = await api('GET', `/users?page=2&per_page=${all.length - 1}`);
+      expect(lastPartial.body).toEqual(all.slice(all.length - 1));
+    });
+
+    it.each(['page=0', 'page=-1', 'page=abc', 'page=1.5', 'per_page=0', 'per_page=-5', 'per_page=abc', 'per_page=2.5'])(
+      'refuses ?%s with 400',
+      async (query) => {
+        const res = await api('GET', `/users?${query}`);
+        expectError(res, 400);
+      },
+    );
+  });
+
+  describe('GET /users/:id', () => {
+    it('returns the user exactly as created', async () => {
+      const user = await createUser();
+      const res = await api('GET', `/users/${user.id}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(user);
+    });
+
+    it('answers 404 JSON for an absent id', async () => {
+      expectError(await api('GET', '/users/987654'), 404);
+    });
+
+    it.each(['abc', '1.5', '1e3', '12abc'])('answers 400 for the non-integer id %s', async (id) => {
+      expectError(await api('GET', `/users/${id}`), 400);
+    });
+
+    it.each(['0', '-1', '99999999999999999999'])('answers 400 or 404 (never 500) for the out-of-range id %s', async (id) => {
+      expectError(await api('GET', `/users/${id}`), [400, 404]);
+    });
+  });
+
+  describe('PUT /users/:id', () => {
+    it('updates only the username when only username is sent', async () => {
+      const user = await createUser();
+      const username = unique('renamed');
+      const res = await api('PUT', `/users/${user.id}`, { username });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ ...user, username });
+      expect((await api('GET', `/users/${user.id}`)).body).toEqual({ ...user, username });
+    });
+
+    it('updates only the email when only email is sent', async () => {
+      const user = await createUser();
+      const email = `${unique('moved')}@example.org`;
+      const res = await api('PUT', `/users/${user.id}`, { email });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ ...user, email });
+      expect((await api('GET', `/users/${user.id}`)).body).toEqual({ ...user, email });
+    });
+
+    it('updates both fields together', async () => {
+      const user = await createUser();
+      const username = unique('both');
+      const email = `${username}@example.net`;
+      const res = await api('PUT', `/users/${user.id}`, { username, email });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ id: user.id, username, email, created_at: user.created_at });
+    });
+
+    it('accepts an empty object and changes nothing', async () => {
+      const user = await createUser();
+      const res = await api('PUT', `/users/${user.id}`, {});
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(user);
+    });
+
+    it('accepts the user\'s own unchanged username and email', async () => {
+      const user = await createUser();
+      const res = await api('PUT', `/users/${user.id}`, { username: user.username, email: user.email });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(user);
+    });
+
+    it('lets a user change the case of their own email', async () => {
+      const user = await createUser();
+      const email = user.email.toUpperCase();
+      const res = await api('PUT', `/users/${user.id}`, { email });
+      expect(res.status).toBe(200);
+      expect(res.body.email).toBe(email);
+    });
+
+    it('refuses another user\'s username with 409 and leaves the user unchanged', async () => {
+      const taken = await createUser();
+      const user = await createUser();
+      expectError(await api('PUT', `/users/${user.id}`, { username: taken.username }), 409);
+      expect((await api('GET', `/users/${user.id}`)).body).toEqual(user);
+    });
+
+    it('refuses another user\'s email (in any case) with 409 and leaves the user unchanged', async () => {
+      const taken = await createUser();
+      const user = await createUser();
+      expectError(await api('PUT', `/users/${user.id}`, { email: taken.email }), 409);
+      expectError(await api('PUT', `/users/${user.id}`, { email: taken.email.toUpperCase() }), 409);
+      expect((await api('GET', `/users/${user.id}`)).body).toEqual(user);
+    });
+
+    const invalidUpdates: [string, unknown][] = [
+      ['username null', { username: null }],
+      ['email null', { email: null }],
+      ['username a number', { username: 7 }],
+      ['email a number', { email: 7 }],
+      ['username blank', { username: '  ' }],
+      ['a bad email', { email: 'nope' }],
+      ['an email without domain', { email: 'nope@' }],
+    ];
+    it.each(invalidUpdates)('refuses %s with 400 and leaves the user unchanged', async (_label, body) => {
+      const user = await createUser();
+      expectError(await api('PUT', `/users/${user.id}`, body), 400);
+      expect((await api('GET', `/users/${user.id}`)).body).toEqual(user);
+    });
+
+    it.each([
+      ['a JSON string', '"x"'],
+      ['a JSON array', '[]'],
+      ['broken JSON', '{"username"'],
+    ])('refuses %s as body with a JSON 4xx', async (_label, body) => {
+      const user = await createUser();
+      expectError(await api('PUT', `/users/${user.id}`, body), [400, 415, 422]);
+    });
+
+    it('answers 404 for an absent user', async () => {
+      expectError(await api('PUT', '/users/987654', { username: unique('absent') }), 404);
+    });
+
+    it('answers 400 for a non-integer id', async () => {
+      expectError(await api('PUT', '/users/abc', { username: unique('abc') }), 400);
+      expectError(await api('PUT', '/users/1.5', { username: unique('abc') }), 400);
+    });
+  });
+
+  describe('DELETE /users/:id', () => {
+    it('deletes: 204 with no body, then GET 404, a second DELETE 404, PUT 404, and gone from the list', async () => {
+      const user = await createUser();
+      const res = await api('DELETE', `/users/${user.id}`);
+      expect(res.status).toBe(204);
+      expect(res.text).toBe('');
+      expectError(await api('GET', `/users/${user.id}`), 404);
+      expectError(await api('DELETE', `/users/${user.id}`), 404);
+      expectError(await api('PUT', `/users/${user.id}`, { username: unique('zombie') }), 404);
+      const list = (await api('GET', '/users?per_page=1000')).body as User[];
+      expect(list.map((u) => u.id)).not.toContain(user.id);
+    });
+
+    it('answers 404 for an absent user and 400 for a non-integer id', async () => {
+      expectError(await api('DELETE', '/users/987654'), 404);
+      expectError(await api('DELETE', '/users/abc'), 400);
+      expectError(await api('DELETE', '/users/1.5'), 400);
+    });
+
+    it('does not touch other users', async () => {
+      const keep = await createUser();
+      const gone = await createUser();
+      expect((await api('DELETE', `/users/${gone.id}`)).status).toBe(204);
+      expect((await api('GET', `/users/${keep.id}`)).body).toEqual(keep);
+    });
+
+    it('removes the user\'s urls, stops their codes redirecting and writes a deleted event per url', async () => {
+      const owner = await createUser();
+      const other = await createUser();
+      const urlA = await createUrl(owner.id, 'https://example.com/a');
+      const urlB = await createUrl(owner.id, 'https://example.com/b');
+      const kept = await createUrl(other.id, 'https://example.com/kept');
+
+      const before = await api('GET', `/${urlA.short_code}`);
+      expect(before.status).toBe(302);
+
+      expect((await api('DELETE', `/users/${owner.id}`)).status).toBe(204);
+
+      for (const url of [urlA, urlB]) {
+        expectError(await api('GET', `/urls/${url.id}`), 404);
+        expectError(await api('GET', `/${url.short_code}`), 404);
+        const events = await api('GET', `/events?url_id=${url.id}&event_type=deleted`);
+        expect(events.status).toBe(200);
+        expect(events.body).toHaveLength(1);
+        expect(events.body[0]).toMatchObject({ url_id: url.id, user_id: owner.id, event_type: 'deleted' });
+        expect(typeof events.body[0].details).toBe('object');
+        expect(Array.isArray(events.body[0].details)).toBe(false);
+      }
+      const ownerUrls = await api('GET', `/urls?user_id=${owner.id}`);
+      expect(ownerUrls.status).toBe(200);
+      expect(ownerUrls.body).toEqual([]);
+      const allUrls = (await api('GET', '/urls?per_page=1000')).body as { id: number }[];
+      expect(allUrls.map((u) => u.id)).not.toContain(urlA.id);
+      expect(allUrls.map((u) => u.id)).not.toContain(urlB.id);
+
+      // The other user's url is untouched.
+      expect((await api('GET', `/urls/${kept.id}`)).status).toBe(200);
+      expect((await api('GET', `/${kept.short_code}`)).status).toBe(302);
+      expect((await api('GET', `/events?url_id=${kept.id}&event_type=deleted`)).body).toEqual([]);
+    });
+
+    it('refuses new urls for a deleted user with 404', async () => {
+      const user = await createUser();
+      expect((await api('DELETE', `/users/${user.id}`)).status).toBe(204);
+      const res = await api('POST', '/urls', { user_id: user.id, original_url: 'https://example.com/late', title: 'late' });
+      expectError(res, 404);
+    });
+  });
+});
