@@ -44,6 +44,8 @@ describe('toErrorResponse', () => {
     [{ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:5432' }],
     [{ driverError: { code: '57P01' }, message: 'terminating connection due to administrator command' }],
     [{ code: '08006', message: 'connection failure' }],
+    [{ driverError: { code: '53100' }, message: 'could not extend file: No space left on device' }],
+    [{ code: '53300', message: 'sorry, too many clients already' }],
     [new Error('timeout exceeded when trying to connect')],
   ])('answers 503 with Retry-After when the database is unreachable (%#)', (error) => {
     const response = toErrorResponse(error);

@@ -14,8 +14,10 @@ export interface ErrorResponse {
   headers?: Record<string, string>;
 }
 
-/** PostgreSQL SQLSTATE classes and errno codes that mean "the database is unreachable right now". */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
+/** errno and SQLSTATE codes that mean "the database cannot serve right now". */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03']);
+/** SQLSTATE classes: 08 connection exception, 53 insufficient resources (disk full, too many connections). */
+const UNAVAILABLE_CLASSES = ['08', '53'];
 const RETRY_AFTER_SECONDS = 5;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -44,7 +46,7 @@ function fromHttpException(exception: HttpException): ErrorResponse {
 function isDatabaseUnavailable(exception: Record<string, unknown>): boolean {
   const driverError = isRecord(exception.driverError) ? exception.driverError : exception;
   const code = typeof driverError.code === 'string' ? driverError.code : '';
-  if (UNAVAILABLE_CODES.has(code) || code.startsWith('08')) return true;
+  if (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_CLASSES.some((prefix) => code.startsWith(prefix))) return true;
   const message = typeof exception.message === 'string' ? exception.message : '';
   return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message);
 }
