@@ -2,7 +2,8 @@
 const swc = {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
+    // Same semantics as tsc with useDefineForClassFields: false: declared fields are not emitted.
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
     target: 'es2023',
   },
   module: { type: 'es6' },
