@@ -150,6 +150,22 @@ describe('users API', () => {
       expectError(res, 409);
     });
 
+    it('lets exactly one of several simultaneous creates with the same username or email win', async () => {
+      const name = unique('race');
+      const sameName = await Promise.all(
+        [0, 1, 2, 3].map((i) => api('POST', '/users', { username: name, email: `${name}-${i}@example.com` })),
+      );
+      expect(sameName.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+
+      const email = `${unique('race')}@example.com`;
+      const sameEmail = await Promise.all(
+        [0, 1, 2, 3].map((i) =>
+          api('POST', '/users', { username: unique(`race${i}`), email: i % 2 ? email.toUpperCase() : email }),
+        ),
+      );
+      expect(sameEmail.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+    });
+
     it('does not create the duplicate', async () => {
       const first = await createUser();
       await api('POST', '/users', { username: first.username, email: `${unique('dup')}@example.com` });
@@ -309,12 +325,15 @@ describe('users API', () => {
     });
 
     it.each([
-      ['a JSON string', '"x"'],
-      ['a JSON array', '[]'],
-      ['broken JSON', '{"username"'],
-    ])('refuses %s as body with a JSON 4xx', async (_label, body) => {
+      ['a JSON string', '"x"', {}],
+      ['a JSON array', '[]', {}],
+      ['broken JSON', '{"username"', {}],
+      ['text/plain', 'username=x', { 'content-type': 'text/plain' }],
+      ['form data', 'username=formrenamed', { 'content-type': 'application/x-www-form-urlencoded' }],
+    ])('refuses %s as body with a JSON 4xx and leaves the user unchanged', async (_label, body, headers) => {
       const user = await createUser();
-      expectError(await api('PUT', `/users/${user.id}`, body), [400, 415, 422]);
+      expectError(await api('PUT', `/users/${user.id}`, body, headers as Record<string, string>), [400, 415, 422]);
+      expect((await api('GET', `/users/${user.id}`)).body).toEqual(user);
     });
 
     it('answers 404 for an absent user', async () => {

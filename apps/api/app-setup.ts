@@ -11,6 +11,13 @@ export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 /** Above nginx's upstream keepalive_timeout, so nginx never reuses a socket Node is closing. */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
+/**
+ * Options for NestFactory.create. `bodyParser: false` keeps Nest from adding a form-urlencoded
+ * parser: the API takes JSON only, so form bodies must get 415, never be read as fields.
+ * Fastify's own JSON parser stays in place.
+ */
+export const APP_OPTIONS = { bodyParser: false } as const;
+
 export function createAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,

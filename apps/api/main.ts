@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../../libs/common/config/app-config.js'
 import { dataSourceOptions } from '../../libs/database/data-source-options.js';
 import { ensureDatabase, runMigrations } from '../../libs/database/database-bootstrap.js';
 import { SeedService } from '../../libs/seed/seed.service.js';
-import { configureApp, createAdapter } from './app-setup.js';
+import { APP_OPTIONS, configureApp, createAdapter } from './app-setup.js';
 import { AppModule } from './app.module.js';
 
 async function bootstrap(): Promise<void> {
@@ -13,6 +13,7 @@ async function bootstrap(): Promise<void> {
   await ensureDatabase(config.databaseUrl);
   await runMigrations(dataSourceOptions({ databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize }));
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createAdapter(), {
+    ...APP_OPTIONS,
     bufferLogs: true,
   });
   await configureApp(app);

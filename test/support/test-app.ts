@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Test } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
-import { configureApp, createAdapter } from '../../apps/api/app-setup.js';
+import { APP_OPTIONS, configureApp, createAdapter } from '../../apps/api/app-setup.js';
 import { AppModule } from '../../apps/api/app.module.js';
 import { loadConfig, type AppConfig } from '../../libs/common/config/app-config.js';
 import { dataSourceOptions } from '../../libs/database/data-source-options.js';
@@ -37,7 +37,10 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     ...overrides,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(), { logger: false });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(), {
+    ...APP_OPTIONS,
+    logger: false,
+  });
   await configureApp(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
