@@ -410,6 +410,20 @@ describe('bulk import: headers, row errors and refused uploads', () => {
     expect(rows.rows).toEqual([{ username: 'carol', email: 'carol@example.com' }]);
   });
 
+  it('a file that breaks after a full batch is refused with 400 that says what was written', async () => {
+    const before = await countRows(db, 'users');
+    const rows = Array.from({ length: 2500 }, (_, i) => `${5001 + i},batch${i},batch${i}@example.com,2025-01-01 00:00:00`);
+    const file = ['id,username,email,created_at', ...rows, '9999,"unterminated,x@example.com,2025-01-01 00:00:00', ''].join('\n');
+    const res = await uploadCsv(t.baseUrl, '/users/bulk', file);
+    expectJsonError(res, 400);
+    const written = (await countRows(db, 'users')) - before;
+    // Either nothing was written, or the refusal reports exactly what was.
+    if (written > 0) {
+      expect(res.body.details).toMatchObject({ imported: written });
+    }
+    expect(written === 0 || typeof res.body.details?.imported === 'number').toBe(true);
+  });
+
   describe.each(['/users/bulk', '/urls/bulk', '/events/bulk'])('%s refuses a bad upload', (path) => {
     const header = {
       '/users/bulk': 'id,username,email,created_at',

@@ -23,6 +23,8 @@ export function createAdapter(): FastifyAdapter {
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
+    // Long enough for any path a client may send; the routes themselves refuse what is invalid.
+    maxParamLength: 4096,
   });
 }
 

@@ -5,6 +5,7 @@ import { ConfigModule } from '../../libs/common/config/config.module.js';
 import { DatabaseModule } from '../../libs/database/database.module.js';
 import { EventsApiModule } from '../../libs/events/events-api.module.js';
 import { HealthModule } from '../../libs/health/health.module.js';
+import { MetricsModule } from '../../libs/metrics/metrics.module.js';
 import { RedirectModule } from '../../libs/redirect/redirect.module.js';
 import { SeedModule } from '../../libs/seed/seed.module.js';
 import { UrlsModule } from '../../libs/urls/urls.module.js';
@@ -25,6 +26,7 @@ export class AppModule {
         }),
         DatabaseModule,
         HealthModule,
+        MetricsModule,
         UsersModule,
         UrlsModule,
         EventsApiModule,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { DataSource, In, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import type { Page } from '../common/pagination/page.query.js';
 import { Event } from './event.entity.js';
 
@@ -72,6 +72,11 @@ export class EventsRepository {
       this.columnsOf(rows, false),
     )) as unknown[];
     return result.length;
+  }
+
+  /** Rows holding these ids, to tell re-imported rows from conflicting ones. */
+  findByIds(ids: number[]): Promise<Event[]> {
+    return ids.length ? this.events.find({ where: { id: In(ids.map(String)) } }) : Promise.resolve([]);
   }
 
   async moveIdSequencePastMax(): Promise<void> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
+import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from 'typeorm';
 import type { Page } from '../common/pagination/page.query.js';
 import { importCsv, type BatchOutcome } from '../csv-import/csv-importer.js';
@@ -39,16 +40,40 @@ export class EventsService {
         let inserted = 0;
         if (valid.length && columns.includes('id')) {
           keptIds = true;
-          inserted = (await this.events.insertWithIds(valid)).length;
-        } else if (valid.length) {
-          inserted = await this.events.insertWithoutIds(valid);
+          const written = new Set(await this.events.insertWithIds(valid));
+          const notWritten = rows.flatMap((row, index) =>
+            failed.has(index) || written.has(row.id!) ? [] : [{ row, index }],
+          );
+          const { skipped, conflicts } = await this.classifyNotWritten(notWritten);
+          return { inserted: written.size, skipped, failures: [...failures, ...conflicts] };
         }
+        if (valid.length) inserted = await this.events.insertWithoutIds(valid);
         return { inserted, skipped: valid.length - inserted, failures };
       },
       finish: async () => {
         if (keptIds) await this.events.moveIdSequencePastMax();
       },
     });
+  }
+
+  /** A row whose id holds the same event was imported before; one holding another event is refused. */
+  private async classifyNotWritten(notWritten: { row: ImportedEvent; index: number }[]) {
+    const holders = new Map((await this.events.findByIds(notWritten.map(({ row }) => row.id!))).map((e) => [Number(e.id), e]));
+    let skipped = 0;
+    const conflicts: BatchOutcome['failures'] = [];
+    for (const { row, index } of notWritten) {
+      const holder = holders.get(row.id!);
+      const same =
+        holder !== undefined &&
+        holder.url_id === row.url_id &&
+        holder.user_id === row.user_id &&
+        holder.event_type === row.event_type &&
+        (row.timestamp === undefined || holder.timestamp.getTime() === row.timestamp.getTime()) &&
+        isDeepStrictEqual(holder.details, row.details);
+      if (same) skipped++;
+      else conflicts.push({ index, error: `id ${row.id} already holds a different event` });
+    }
+    return { skipped, conflicts };
   }
 
   private async findDanglingReferences(rows: ImportedEvent[], references: EventReferenceCheck) {

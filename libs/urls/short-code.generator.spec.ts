@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, SHORT_CODE_PATTERN, ShortCodeGenerator } from './short-code.generator.js';
+import {
+  SHORT_CODE_ALPHABET,
+  SHORT_CODE_LENGTH,
+  SHORT_CODE_PATTERN,
+  ShortCodeGenerator,
+  isAllowedShortCode,
+} from './short-code.generator.js';
 
 describe('ShortCodeGenerator', () => {
   it('makes codes of the configured length from [0-9A-Za-z]', () => {
@@ -31,5 +37,22 @@ describe('ShortCodeGenerator', () => {
     const draws = [Buffer.from([250, 251, 252, 253]), Buffer.from([1, 2, 3, 4])];
     const generator = new ShortCodeGenerator(2, () => draws.shift()!);
     expect(generator.next()).toBe('12');
+  });
+});
+
+describe('isAllowedShortCode', () => {
+  it.each(['abc1234', 'X', 'a'.repeat(32)])('allows %s', (code) => {
+    expect(isAllowedShortCode(code)).toBe(true);
+  });
+
+  it.each(['metrics', 'Health', 'USERS', 'docs', 'bad-code', '', 'a'.repeat(33)])('refuses %j', (code) => {
+    expect(isAllowedShortCode(code)).toBe(false);
+  });
+
+  it('is never produced by the generator, even when the random source spells one', () => {
+    const spelled = [...'metrics'].map((c) => SHORT_CODE_ALPHABET.indexOf(c));
+    const draws = [Buffer.from(spelled), Buffer.from(spelled), Buffer.from([1, 2, 3, 4, 5, 6, 7])];
+    const generator = new ShortCodeGenerator(7, () => draws.shift()!);
+    expect(generator.next()).toBe('1234567');
   });
 });

@@ -18,6 +18,12 @@ export class ShortCodeGenerator {
   ) {}
 
   next(): string {
+    let code = this.draw();
+    while (!isAllowedShortCode(code)) code = this.draw();
+    return code;
+  }
+
+  private draw(): string {
     let code = '';
     while (code.length < this.length) {
       for (const byte of this.random(this.length * 2)) {
@@ -31,3 +37,13 @@ export class ShortCodeGenerator {
 
 /** Codes this service can ever resolve; anything else is a 404 without touching the database. */
 export const SHORT_CODE_PATTERN = /^[0-9A-Za-z]{1,32}$/;
+
+/**
+ * Top-level paths of the service. The router already prefers them to GET /:short_code; refusing
+ * them as codes also keeps a link from ever being listed under a name it can never be reached by.
+ */
+export const RESERVED_SHORT_CODES = new Set(['health', 'metrics', 'users', 'urls', 'events', 'docs']);
+
+export function isAllowedShortCode(code: string): boolean {
+  return SHORT_CODE_PATTERN.test(code) && !RESERVED_SHORT_CODES.has(code.toLowerCase());
+}

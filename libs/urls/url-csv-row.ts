@@ -2,7 +2,7 @@ import type { CsvRecord } from '../csv-import/csv-importer.js';
 import { parseCsvBoolean, parseCsvId } from '../csv-import/csv-cells.js';
 import { parseNaiveTimestamp } from '../common/time/timestamp.js';
 import { TITLE_MAX } from './dto/create-url.dto.js';
-import { SHORT_CODE_PATTERN } from './short-code.generator.js';
+import { RESERVED_SHORT_CODES, SHORT_CODE_PATTERN } from './short-code.generator.js';
 import { checkTargetUrl } from './target-url.policy.js';
 import type { ImportedUrl } from './urls.repository.js';
 
@@ -23,6 +23,7 @@ export function parseUrlRecord(record: CsvRecord, columns: string[]): ImportedUr
   if (user_id === null) return `user_id ${JSON.stringify(record.user_id ?? '')} is not a positive integer`;
   const short_code = record.short_code ?? '';
   if (!SHORT_CODE_PATTERN.test(short_code)) return `short_code ${JSON.stringify(short_code)} must be 1-32 characters of [0-9A-Za-z]`;
+  if (RESERVED_SHORT_CODES.has(short_code.toLowerCase())) return `short_code ${JSON.stringify(short_code)} is reserved for the API`;
   const target = checkTargetUrl(record.original_url ?? '');
   if (!target.ok) return `original_url ${target.reason}`;
   const title = record.title ? record.title : null;

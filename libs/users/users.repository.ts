@@ -52,6 +52,11 @@ export class UsersRepository {
     return new Set(rows.map((row) => row.id));
   }
 
+  /** Rows (deleted or not) holding these ids, to tell re-imported rows from conflicting ones. */
+  findAnyByIds(ids: number[]): Promise<User[]> {
+    return ids.length ? this.users.find({ where: { id: In(ids) } }) : Promise.resolve([]);
+  }
+
   /** Serialises writers of the same username or email until the transaction ends. */
   async lockIdentity(manager: EntityManager, username?: string, email?: string): Promise<void> {
     const keys = [];

@@ -86,12 +86,25 @@ export class UsersService {
         }
         keptIds = true;
         const { insertedIds } = await this.users.insertWithIds(rows);
-        return { inserted: insertedIds.length, skipped: rows.length - insertedIds.length, failures: [] };
+        return this.classifyNotInserted(rows, new Set(insertedIds));
       },
       finish: async () => {
         if (keptIds) await this.users.moveIdSequencePastMax();
       },
     });
+  }
+
+  /** A row whose id is held by the same user was imported before; one held by another is refused. */
+  private async classifyNotInserted(rows: ImportedUser[], inserted: Set<number>): Promise<BatchOutcome> {
+    const outcome: BatchOutcome = { inserted: inserted.size, skipped: 0, failures: [] };
+    const notInserted = rows.flatMap((row, index) => (inserted.has(row.id!) ? [] : [{ row, index }]));
+    const holders = new Map((await this.users.findAnyByIds(notInserted.map(({ row }) => row.id!))).map((u) => [u.id, u]));
+    for (const { row, index } of notInserted) {
+      const holder = holders.get(row.id!);
+      if (holder && holder.username === row.username && holder.email === row.email) outcome.skipped++;
+      else outcome.failures.push({ index, error: `id ${row.id} already belongs to user ${JSON.stringify(holder?.username)}` });
+    }
+    return outcome;
   }
 
   /** Only the fields being set are checked: seeded duplicates must not block unrelated edits. */

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Test } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
+import { register } from 'prom-client';
 import { APP_OPTIONS, configureApp, createAdapter } from '../../apps/api/app-setup.js';
 import { AppModule } from '../../apps/api/app.module.js';
 import { loadConfig, type AppConfig } from '../../libs/common/config/app-config.js';
@@ -36,6 +37,8 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     SEED_ON_START: 'false',
     ...overrides,
   });
+  // prom-client's registry is process-wide: a second app in the same test file would re-register.
+  register.clear();
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(), {
     ...APP_OPTIONS,
