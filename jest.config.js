@@ -27,6 +27,7 @@ export default {
     '!libs/database/migrate.cli.ts',
     '!apps/api/main.ts',
   ],
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   coverageReporters: ['text-summary', 'text', 'lcov'],
   coverageThreshold: { global: { lines: 90, branches: 80 } },
 };
