@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { projectRoot } from '../libs/common/project-root.js';
-import { request, uploadCsv, type JsonResponse } from './support/http.js';
+import { expectJsonError, TIMESTAMP } from './support/expect.js';
+import { connectDb, countRows } from './support/fixtures.js';
+import { request, uploadCsv } from './support/http.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const SEED_DIR = join(projectRoot(), 'data', 'seed');
@@ -20,9 +22,14 @@ function wire(timestamp: string): string {
   return timestamp.replace(' ', 'T');
 }
 
-async function countRows(db: pg.Client, table: 'users' | 'urls' | 'events'): Promise<number> {
-  const result = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
-  return Number(result.rows[0].n);
+/** A digest of every row of every table: equal digests, unchanged data. */
+async function tableDigests(db: pg.Client): Promise<unknown> {
+  const result = await db.query(
+    `SELECT (SELECT md5(string_agg(u::text, ',' ORDER BY id)) FROM users u) AS users,
+            (SELECT md5(string_agg(u::text, ',' ORDER BY id)) FROM urls u) AS urls,
+            (SELECT md5(string_agg(e::text, ',' ORDER BY id)) FROM events e) AS events`,
+  );
+  return result.rows[0];
 }
 
 /** Every row of a list endpoint, fetched 1000 at a time. */
@@ -35,15 +42,6 @@ async function listAll(t: TestApp, path: string): Promise<any[]> {
     all.push(...res.body);
     if (res.body.length < 1000) return all;
   }
-}
-
-function expectJsonError(res: JsonResponse, status: number): void {
-  expect({ status: res.status, contentType: res.headers.get('content-type') }).toEqual({
-    status,
-    contentType: expect.stringContaining('application/json'),
-  });
-  expect(typeof res.body?.error).toBe('string');
-  expect(res.body.error.length).toBeGreaterThan(0);
 }
 
 interface SeedSet {
@@ -79,8 +77,7 @@ describe.each(SEED_SETS)('bulk import of the $name', (set) => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = new pg.Client({ connectionString: t.databaseUrl });
-    await db.connect();
+    db = await connectDb(t);
   });
   afterAll(async () => {
     await db?.end();
@@ -103,11 +100,7 @@ describe.each(SEED_SETS)('bulk import of the $name', (set) => {
   });
 
   it('is idempotent: a second upload of each file imports nothing and changes no row', async () => {
-    const before = await db.query(
-      `SELECT (SELECT md5(string_agg(u::text, ',' ORDER BY id)) FROM users u) AS users,
-              (SELECT md5(string_agg(u::text, ',' ORDER BY id)) FROM urls u) AS urls,
-              (SELECT md5(string_agg(e::text, ',' ORDER BY id)) FROM events e) AS events`,
-    );
+    const before = await tableDigests(db);
     for (const table of TABLES) {
       const res = await uploadCsv(t.baseUrl, `/${table}/bulk`, csv(table));
       expect({ table, status: res.status }).toEqual({ table, status: 201 });
@@ -120,12 +113,7 @@ describe.each(SEED_SETS)('bulk import of the $name', (set) => {
       });
       expect(await countRows(db, table)).toBe(ROW_COUNTS[table]);
     }
-    const after = await db.query(
-      `SELECT (SELECT md5(string_agg(u::text, ',' ORDER BY id)) FROM users u) AS users,
-              (SELECT md5(string_agg(u::text, ',' ORDER BY id)) FROM urls u) AS urls,
-              (SELECT md5(string_agg(e::text, ',' ORDER BY id)) FROM events e) AS events`,
-    );
-    expect(after.rows[0]).toEqual(before.rows[0]);
+    expect(await tableDigests(db)).toEqual(before);
   });
 
   it('keeps every user as written in the CSV: ids, repeated usernames, timestamps', async () => {
@@ -245,8 +233,7 @@ describe('bulk import: headers, row errors and refused uploads', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = new pg.Client({ connectionString: t.databaseUrl });
-    await db.connect();
+    db = await connectDb(t);
   });
   afterAll(async () => {
     await db?.end();
@@ -272,7 +259,7 @@ describe('bulk import: headers, row errors and refused uploads', () => {
     ]);
     for (const user of users.body) {
       expect(Number.isInteger(user.id)).toBe(true);
-      expect(user.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+      expect(user.created_at).toMatch(TIMESTAMP);
     }
   });
 

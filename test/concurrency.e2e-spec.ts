@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
+import { connectDb } from './support/fixtures.js';
 import { request } from './support/http.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -40,8 +40,7 @@ describe('concurrent writers', () => {
     );
     expect(created.every((r) => r.status === 201)).toBe(true);
     expect(new Set(created.map((r) => r.body.short_code)).size).toBe(40);
-    const client = new pg.Client({ connectionString: t.databaseUrl });
-    await client.connect();
+    const client = await connectDb(t);
     try {
       const { rows } = await client.query(
         `SELECT count(*)::int AS n FROM events e JOIN urls u ON u.id = e.url_id

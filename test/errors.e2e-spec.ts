@@ -1,20 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { expectJsonError } from './support/expect.js';
+import { connectDb, createUrl, createUser, rowCounts } from './support/fixtures.js';
 import { request, type JsonResponse } from './support/http.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-
-/** Every error: the given status(es), a JSON content type, and a JSON object with a non-empty string `error`. */
-function expectJsonError(res: JsonResponse, status: number | number[]): void {
-  const allowed = Array.isArray(status) ? status : [status];
-  expect({ status: allowed.includes(res.status) ? 'allowed' : res.status, text: res.text.slice(0, 300) }).toEqual({
-    status: 'allowed',
-    text: expect.any(String),
-  });
-  expect(res.headers.get('content-type')).toContain('application/json');
-  expect(res.body).toEqual(expect.objectContaining({ error: expect.any(String) }));
-  expect(res.body.error.length).toBeGreaterThan(0);
-  expect(res.text).not.toMatch(/\bat .+\.(js|ts):\d+/); // no stack trace
-}
 
 /** fetch without the JSON helper: full control over body and content type. */
 async function raw(baseUrl: string, method: string, path: string, body?: string, contentType?: string): Promise<JsonResponse> {
@@ -72,13 +61,7 @@ describe('error responses', () => {
   let t: TestApp;
   let db: pg.Client;
 
-  async function counts(): Promise<Record<string, number>> {
-    const result = await db.query<{ users: string; urls: string; events: string }>(
-      `SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM urls) AS urls, (SELECT count(*) FROM events) AS events`,
-    );
-    const row = result.rows[0];
-    return { users: Number(row.users), urls: Number(row.urls), events: Number(row.events) };
-  }
+  const counts = () => rowCounts(db);
 
   /** Row counts plus user 1 and url 1 as the API shows them. */
   async function snapshot(): Promise<Snapshot> {
@@ -91,18 +74,11 @@ describe('error responses', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = new pg.Client({ connectionString: t.databaseUrl });
-    await db.connect();
-    const user = await request(t.baseUrl, 'POST', '/users', { username: 'erroruser', email: 'erroruser@example.com' });
-    expect(user.status).toBe(201);
-    expect(user.body.id).toBe(1);
-    const url = await request(t.baseUrl, 'POST', '/urls', {
-      user_id: 1,
-      original_url: 'https://example.com/errors',
-      title: 'errors',
-    });
-    expect(url.status).toBe(201);
-    expect(url.body.id).toBe(1);
+    db = await connectDb(t);
+    const user = await createUser(t.baseUrl, { username: 'erroruser', email: 'erroruser@example.com' });
+    expect(user.id).toBe(1);
+    const url = await createUrl(t.baseUrl, 1, 'https://example.com/errors', 'errors');
+    expect(url.id).toBe(1);
   });
   afterAll(async () => {
     await db?.end();

@@ -1,33 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { request, type JsonResponse } from './support/http.js';
+import { expectFreshTimestamp, expectJsonError, TIMESTAMP } from './support/expect.js';
+import { createUrl, createUser, type Event } from './support/fixtures.js';
+import { request } from './support/http.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
 const EVENT_FIELDS = ['details', 'event_type', 'id', 'timestamp', 'url_id', 'user_id'];
-
-interface Event {
-  id: number;
-  url_id: number;
-  user_id: number | null;
-  event_type: string;
-  timestamp: string;
-  details: Record<string, unknown>;
-}
-
-function expectFreshTimestamp(value: unknown): void {
-  expect(value).toMatch(TIMESTAMP);
-  const millis = Date.parse(`${value as string}Z`);
-  expect(Number.isNaN(millis)).toBe(false);
-  expect(Math.abs(millis - Date.now())).toBeLessThan(60_000);
-}
-
-function expectError(res: JsonResponse, status: number | number[]): void {
-  const statuses = Array.isArray(status) ? status : [status];
-  expect(statuses).toContain(res.status);
-  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-  expect(typeof res.body?.error).toBe('string');
-  expect(res.body.error.length).toBeGreaterThan(0);
-}
 
 function expectWellFormed(event: Event): void {
   expect(Object.keys(event).sort()).toEqual(EVENT_FIELDS);
@@ -43,7 +20,6 @@ function expectWellFormed(event: Event): void {
 
 describe('events API', () => {
   let t: TestApp;
-  let seq = 0;
   let alice: { id: number };
   let bob: { id: number };
   let aliceUrl: { id: number; short_code: string };
@@ -51,19 +27,6 @@ describe('events API', () => {
 
   const api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
     request(t.baseUrl, method, path, body, headers);
-
-  async function createUser(): Promise<{ id: number }> {
-    const name = `evuser${Date.now().toString(36)}${++seq}`;
-    const res = await api('POST', '/users', { username: name, email: `${name}@example.com` });
-    expect(res.status).toBe(201);
-    return res.body;
-  }
-
-  async function createUrl(userId: number): Promise<{ id: number; short_code: string }> {
-    const res = await api('POST', '/urls', { user_id: userId, original_url: `https://example.com/ev/${++seq}`, title: 't' });
-    expect(res.status).toBe(201);
-    return res.body;
-  }
 
   async function postEvent(body: Record<string, unknown>): Promise<Event> {
     const res = await api('POST', '/events', body);
@@ -79,10 +42,10 @@ describe('events API', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    alice = await createUser();
-    bob = await createUser();
-    aliceUrl = await createUrl(alice.id);
-    bobUrl = await createUrl(bob.id);
+    alice = await createUser(t.baseUrl);
+    bob = await createUser(t.baseUrl);
+    aliceUrl = await createUrl(t.baseUrl, alice.id);
+    bobUrl = await createUrl(t.baseUrl, bob.id);
   });
   afterAll(async () => {
     await t?.close();
@@ -150,7 +113,7 @@ describe('events API', () => {
       ['a boolean', true],
     ])('refuses details that is %s with 400', async (_label, details) => {
       const res = await api('POST', '/events', { url_id: aliceUrl.id, user_id: alice.id, event_type: 'bad', details });
-      expectError(res, 400);
+      expectJsonError(res, 400);
     });
 
     it.each([
@@ -164,16 +127,16 @@ describe('events API', () => {
       ['url_id a float', () => ({ url_id: 1.5, event_type: 'x', details: {} })],
       ['user_id a string', () => ({ url_id: aliceUrl.id, user_id: 'alice', event_type: 'x', details: {} })],
     ])('refuses %s with 400', async (_label, body) => {
-      expectError(await api('POST', '/events', body()), 400);
+      expectJsonError(await api('POST', '/events', body()), 400);
     });
 
     it('answers 404 for an unknown url', async () => {
-      expectError(await api('POST', '/events', { url_id: 987654, user_id: alice.id, event_type: 'x', details: {} }), 404);
-      expectError(await api('POST', '/events', { url_id: 987654, event_type: 'x', details: {} }), 404);
+      expectJsonError(await api('POST', '/events', { url_id: 987654, user_id: alice.id, event_type: 'x', details: {} }), 404);
+      expectJsonError(await api('POST', '/events', { url_id: 987654, event_type: 'x', details: {} }), 404);
     });
 
     it('answers 404 for an unknown user', async () => {
-      expectError(await api('POST', '/events', { url_id: aliceUrl.id, user_id: 987654, event_type: 'x', details: {} }), 404);
+      expectJsonError(await api('POST', '/events', { url_id: aliceUrl.id, user_id: 987654, event_type: 'x', details: {} }), 404);
     });
 
     it('writes nothing for a refused event', async () => {
@@ -193,12 +156,12 @@ describe('events API', () => {
       ['an empty body', '', {}],
       ['text/plain', 'url_id=1', { 'content-type': 'text/plain' }],
     ])('refuses %s as body with a JSON 4xx', async (_label, body, headers) => {
-      expectError(await api('POST', '/events', body, headers as Record<string, string>), [400, 415, 422]);
+      expectJsonError(await api('POST', '/events', body, headers as Record<string, string>), [400, 415, 422]);
     });
 
     it('refuses a form-data body with a JSON 4xx', async () => {
       const body = `url_id=${aliceUrl.id}&event_type=form`;
-      expectError(await api('POST', '/events', body, { 'content-type': 'application/x-www-form-urlencoded' }), [400, 415, 422]);
+      expectJsonError(await api('POST', '/events', body, { 'content-type': 'application/x-www-form-urlencoded' }), [400, 415, 422]);
     });
   });
 
@@ -208,8 +171,8 @@ describe('events API', () => {
     let carolEvents: Event[];
 
     beforeAll(async () => {
-      carol = await createUser();
-      carolUrl = await createUrl(carol.id);
+      carol = await createUser(t.baseUrl);
+      carolUrl = await createUrl(t.baseUrl, carol.id);
       carolEvents = (await allEvents(`url_id=${carolUrl.id}`)).slice();
       for (let i = 0; i < 4; i++) {
         carolEvents.push(await postEvent({ url_id: carolUrl.id, event_type: i % 2 ? 'share' : 'like', details: { i } }));
@@ -283,7 +246,7 @@ describe('events API', () => {
     it.each(['url_id=abc', 'url_id=1.5', 'user_id=abc', 'user_id=2.5', 'page=0', 'page=abc', 'per_page=0', 'per_page=abc'])(
       'refuses ?%s with 400',
       async (query) => {
-        expectError(await api('GET', `/events?${query}`), 400);
+        expectJsonError(await api('GET', `/events?${query}`), 400);
       },
     );
   });

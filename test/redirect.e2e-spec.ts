@@ -1,40 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { request, uploadCsv, type JsonResponse } from './support/http.js';
+import { expectJsonError, TIMESTAMP } from './support/expect.js';
+import { connectDb, countRows, createUrl, createUser } from './support/fixtures.js';
+import { request, uploadCsv } from './support/http.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-
-interface Url {
-  id: number;
-  user_id: number;
-  short_code: string;
-  original_url: string;
-}
-
-function expectJsonError(res: JsonResponse, status: number): void {
-  expect({ status: res.status, contentType: res.headers.get('content-type') }).toEqual({
-    status,
-    contentType: expect.stringContaining('application/json'),
-  });
-  expect(typeof res.body?.error).toBe('string');
-  expect(res.body.error.length).toBeGreaterThan(0);
-}
 
 describe('GET /:short_code', () => {
   let t: TestApp;
   let db: pg.Client;
   let userId: number;
-  let seq = 0;
-
-  async function createUrl(originalUrl = 'https://example.com/landing/page?campaign=spring&x=1'): Promise<Url> {
-    seq += 1;
-    const res = await request(t.baseUrl, 'POST', '/urls', {
-      user_id: userId,
-      original_url: originalUrl,
-      title: `redirect test ${seq}`,
-    });
-    expect(res.status).toBe(201);
-    return res.body as Url;
-  }
 
   async function clickCount(urlId?: number): Promise<number> {
     const result = await db.query<{ n: string }>(
@@ -44,18 +18,12 @@ describe('GET /:short_code', () => {
     return Number(result.rows[0].n);
   }
 
-  async function eventCount(): Promise<number> {
-    const result = await db.query<{ n: string }>('SELECT count(*) AS n FROM events');
-    return Number(result.rows[0].n);
-  }
+  const eventCount = () => countRows(db, 'events');
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = new pg.Client({ connectionString: t.databaseUrl });
-    await db.connect();
-    const user = await request(t.baseUrl, 'POST', '/users', { username: 'redirector', email: 'redirector@example.com' });
-    expect(user.status).toBe(201);
-    userId = user.body.id;
+    db = await connectDb(t);
+    userId = (await createUser(t.baseUrl, { username: 'redirector', email: 'redirector@example.com' })).id;
   });
   afterAll(async () => {
     await db?.end();
@@ -63,7 +31,7 @@ describe('GET /:short_code', () => {
   });
 
   it('answers 302 with Location = original_url and a Cache-Control header', async () => {
-    const url = await createUrl();
+    const url = await createUrl(t.baseUrl, userId, 'https://example.com/landing/page?campaign=spring&x=1');
     const res = await request(t.baseUrl, 'GET', `/${url.short_code}`);
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe(url.original_url);
@@ -75,7 +43,7 @@ describe('GET /:short_code', () => {
   });
 
   it('records exactly one click event per redirect, with referrer and user agent in details', async () => {
-    const url = await createUrl('https://example.org/one-click');
+    const url = await createUrl(t.baseUrl, userId, 'https://example.org/one-click');
     const headers = { referer: 'https://news.example.net/post/42', 'user-agent': 'RedirectTest/1.0 (jest)' };
     for (let i = 0; i < 3; i++) {
       const res = await request(t.baseUrl, 'GET', `/${url.short_code}`, undefined, headers);
@@ -87,7 +55,7 @@ describe('GET /:short_code', () => {
     expect(clicks.body).toHaveLength(3);
     for (const click of clicks.body) {
       expect(click).toMatchObject({ url_id: url.id, event_type: 'click' });
-      expect(click.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+      expect(click.timestamp).toMatch(TIMESTAMP);
       expect(typeof click.details).toBe('object');
       expect(click.details).toMatchObject({
         referrer: 'https://news.example.net/post/42',
@@ -103,7 +71,7 @@ describe('GET /:short_code', () => {
   });
 
   it('counts every one of many concurrent redirects exactly once', async () => {
-    const url = await createUrl('https://example.org/burst');
+    const url = await createUrl(t.baseUrl, userId, 'https://example.org/burst');
     const responses = await Promise.all(
       Array.from({ length: 20 }, () => request(t.baseUrl, 'GET', `/${url.short_code}`)),
     );
@@ -112,7 +80,7 @@ describe('GET /:short_code', () => {
   });
 
   it('records a click without a Referer as a click with a null/absent referrer', async () => {
-    const url = await createUrl('https://example.org/no-referrer');
+    const url = await createUrl(t.baseUrl, userId, 'https://example.org/no-referrer');
     const res = await request(t.baseUrl, 'GET', `/${url.short_code}`, undefined, { 'user-agent': 'NoRef/2.0' });
     expect(res.status).toBe(302);
     const clicks = await request(t.baseUrl, 'GET', `/events?url_id=${url.id}&event_type=click`);
@@ -122,7 +90,7 @@ describe('GET /:short_code', () => {
   });
 
   it('redirects to original_url even when the request has a query string', async () => {
-    const url = await createUrl('https://example.org/with-query?a=1');
+    const url = await createUrl(t.baseUrl, userId, 'https://example.org/with-query?a=1');
     const res = await request(t.baseUrl, 'GET', `/${url.short_code}?utm_source=test`);
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('https://example.org/with-query?a=1');
@@ -130,7 +98,7 @@ describe('GET /:short_code', () => {
   });
 
   it('answers HEAD with the 302 but records no click', async () => {
-    const url = await createUrl('https://example.org/head-only');
+    const url = await createUrl(t.baseUrl, userId, 'https://example.org/head-only');
     const res = await request(t.baseUrl, 'HEAD', `/${url.short_code}`);
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('https://example.org/head-only');
@@ -146,7 +114,7 @@ describe('GET /:short_code', () => {
   });
 
   it('answers 404 for a deactivated url, records no click, and redirects again once reactivated', async () => {
-    const url = await createUrl('https://example.org/inactive');
+    const url = await createUrl(t.baseUrl, userId, 'https://example.org/inactive');
     const off = await request(t.baseUrl, 'PUT', `/urls/${url.id}`, { is_active: false });
     expect(off.status).toBe(200);
     expect(off.body.is_active).toBe(false);
@@ -164,7 +132,7 @@ describe('GET /:short_code', () => {
   });
 
   it('answers 404 for a deleted url at once (after it redirected) and records no click', async () => {
-    const url = await createUrl('https://example.org/deleted');
+    const url = await createUrl(t.baseUrl, userId, 'https://example.org/deleted');
     const first = await request(t.baseUrl, 'GET', `/${url.short_code}`);
     expect(first.status).toBe(302);
     expect(await clickCount(url.id)).toBe(1);
@@ -180,17 +148,12 @@ describe('GET /:short_code', () => {
   });
 
   it('answers 404 for a url of a deleted user and records no click', async () => {
-    const owner = await request(t.baseUrl, 'POST', '/users', { username: 'leaving', email: 'leaving@example.com' });
-    expect(owner.status).toBe(201);
-    const created = await request(t.baseUrl, 'POST', '/urls', {
-      user_id: owner.body.id,
-      original_url: 'https://example.org/owner-left',
-    });
-    expect(created.status).toBe(201);
-    expect((await request(t.baseUrl, 'DELETE', `/users/${owner.body.id}`)).status).toBe(204);
-    const res = await request(t.baseUrl, 'GET', `/${created.body.short_code}`);
+    const owner = await createUser(t.baseUrl, { username: 'leaving', email: 'leaving@example.com' });
+    const created = await createUrl(t.baseUrl, owner.id, 'https://example.org/owner-left', null);
+    expect((await request(t.baseUrl, 'DELETE', `/users/${owner.id}`)).status).toBe(204);
+    const res = await request(t.baseUrl, 'GET', `/${created.short_code}`);
     expectJsonError(res, 404);
-    expect(await clickCount(created.body.id)).toBe(0);
+    expect(await clickCount(created.id)).toBe(0);
   });
 
   it.each([
@@ -214,9 +177,7 @@ describe('GET /:short_code', () => {
   it.each(['/%ff', '/abc%', '/%E0%A4%A'])('answers 400 or 404 JSON, not 500, for the malformed percent-encoding %s', async (path) => {
     const before = await eventCount();
     const res = await request(t.baseUrl, 'GET', path);
-    expect([400, 404]).toContain(res.status);
-    expect(res.headers.get('content-type')).toContain('application/json');
-    expect(typeof res.body?.error).toBe('string');
+    expectJsonError(res, [400, 404]);
     expect(await eventCount()).toBe(before);
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { SeedService } from '../libs/seed/seed.service.js';
+import { connectDb, rowCounts } from './support/fixtures.js';
 import { request } from './support/http.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -15,18 +16,11 @@ describe('seed on start (SEED_ON_START=true)', () => {
   let db: pg.Client;
   let seeder: SeedService;
 
-  async function counts(): Promise<{ users: number; urls: number; events: number }> {
-    const result = await db.query<{ users: string; urls: string; events: string }>(
-      `SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM urls) AS urls, (SELECT count(*) FROM events) AS events`,
-    );
-    const row = result.rows[0];
-    return { users: Number(row.users), urls: Number(row.urls), events: Number(row.events) };
-  }
+  const counts = () => rowCounts(db);
 
   beforeAll(async () => {
     t = await startTestApp({ SEED_ON_START: 'true' });
-    db = new pg.Client({ connectionString: t.databaseUrl });
-    await db.connect();
+    db = await connectDb(t);
     seeder = t.app.get(SeedService);
   });
   afterAll(async () => {
@@ -130,8 +124,7 @@ describe('seed on start with two replicas booting at once', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ SEED_ON_START: 'true' });
-    db = new pg.Client({ connectionString: t.databaseUrl });
-    await db.connect();
+    db = await connectDb(t);
   });
   afterAll(async () => {
     await db?.end();
@@ -142,10 +135,7 @@ describe('seed on start with two replicas booting at once', () => {
     const seeder = t.app.get(SeedService);
     const results = await Promise.all([seeder.seedIfEmpty(), seeder.seedIfEmpty()]);
     expect(results).toContain(true);
-    const result = await db.query<{ users: string; urls: string; events: string }>(
-      `SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM urls) AS urls, (SELECT count(*) FROM events) AS events`,
-    );
-    expect(result.rows[0]).toEqual({ users: '400', urls: '2000', events: '3422' });
+    expect(await rowCounts(db)).toEqual({ users: 400, urls: 2000, events: 3422 });
     const user = await request(t.baseUrl, 'POST', '/users', { username: 'after-race', email: 'after-race@example.com' });
     expect(user.status).toBe(201);
     expect(user.body.id).toBe(401);

@@ -1,68 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { request, type JsonResponse } from './support/http.js';
+import { expectFreshTimestamp, expectJsonError, TIMESTAMP } from './support/expect.js';
+import { createUrl, createUser, type Event, type Url } from './support/fixtures.js';
+import { request } from './support/http.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
 const SHORT_CODE = /^[0-9A-Za-z]{6,}$/;
 const URL_FIELDS = ['created_at', 'id', 'is_active', 'original_url', 'short_code', 'title', 'updated_at', 'user_id'];
-
-interface Url {
-  id: number;
-  user_id: number;
-  short_code: string;
-  original_url: string;
-  title: string | null;
-  is_active: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
-interface Event {
-  id: number;
-  url_id: number;
-  user_id: number | null;
-  event_type: string;
-  timestamp: string;
-  details: Record<string, unknown>;
-}
-
-function expectFreshTimestamp(value: unknown): void {
-  expect(value).toMatch(TIMESTAMP);
-  const millis = Date.parse(`${value as string}Z`);
-  expect(Number.isNaN(millis)).toBe(false);
-  expect(Math.abs(millis - Date.now())).toBeLessThan(60_000);
-}
-
-function expectError(res: JsonResponse, status: number | number[]): void {
-  const statuses = Array.isArray(status) ? status : [status];
-  expect(statuses).toContain(res.status);
-  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-  expect(typeof res.body?.error).toBe('string');
-  expect(res.body.error.length).toBeGreaterThan(0);
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('urls API', () => {
   let t: TestApp;
-  let seq = 0;
   let owner: { id: number };
 
   const api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
     request(t.baseUrl, method, path, body, headers);
-
-  async function createUser(): Promise<{ id: number }> {
-    const name = `urlowner${Date.now().toString(36)}${++seq}`;
-    const res = await api('POST', '/users', { username: name, email: `${name}@example.com` });
-    expect(res.status).toBe(201);
-    return res.body;
-  }
-
-  async function createUrl(userId: number, originalUrl = `https://example.com/page/${++seq}`, title: string | null = 'Title'): Promise<Url> {
-    const res = await api('POST', '/urls', { user_id: userId, original_url: originalUrl, title });
-    expect(res.status).toBe(201);
-    return res.body as Url;
-  }
 
   async function eventsOf(urlId: number, eventType?: string): Promise<Event[]> {
     const res = await api('GET', `/events?url_id=${urlId}${eventType ? `&event_type=${eventType}` : ''}&per_page=1000`);
@@ -72,7 +24,7 @@ describe('urls API', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    owner = await createUser();
+    owner = await createUser(t.baseUrl);
   });
   afterAll(async () => {
     await t?.close();
@@ -99,7 +51,7 @@ describe('urls API', () => {
     });
 
     it('can be read back with GET /urls/:id and redirects with 302 to original_url', async () => {
-      const url = await createUrl(owner.id, 'https://example.com/read-back', 'Read back');
+      const url = await createUrl(t.baseUrl, owner.id, 'https://example.com/read-back', 'Read back');
       const res = await api('GET', `/urls/${url.id}`);
       expect(res.status).toBe(200);
       expect(res.body).toEqual(url);
@@ -109,7 +61,7 @@ describe('urls API', () => {
     });
 
     it('writes exactly one created event with details {short_code, original_url}', async () => {
-      const url = await createUrl(owner.id, 'https://example.com/evented');
+      const url = await createUrl(t.baseUrl, owner.id, 'https://example.com/evented');
       const events = await eventsOf(url.id);
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ url_id: url.id, user_id: owner.id, event_type: 'created' });
@@ -118,8 +70,8 @@ describe('urls API', () => {
     });
 
     it('gives the same URL posted twice two different codes and two rows', async () => {
-      const a = await createUrl(owner.id, 'https://example.com/same');
-      const b = await createUrl(owner.id, 'https://example.com/same');
+      const a = await createUrl(t.baseUrl, owner.id, 'https://example.com/same');
+      const b = await createUrl(t.baseUrl, owner.id, 'https://example.com/same');
       expect(b.id).not.toBe(a.id);
       expect(b.short_code).not.toBe(a.short_code);
       expect(b.short_code).toMatch(SHORT_CODE);
@@ -130,7 +82,7 @@ describe('urls API', () => {
     it('generates distinct, well-formed codes across many urls', async () => {
       const codes = new Set<string>();
       for (let i = 0; i < 15; i++) {
-        const url = await createUrl(owner.id, 'https://example.com/many');
+        const url = await createUrl(t.baseUrl, owner.id, 'https://example.com/many');
         expect(url.short_code).toMatch(SHORT_CODE);
         codes.add(url.short_code);
       }
@@ -147,14 +99,14 @@ describe('urls API', () => {
     });
 
     it('accepts http as well as https', async () => {
-      const url = await createUrl(owner.id, 'http://example.org/plain');
+      const url = await createUrl(t.baseUrl, owner.id, 'http://example.org/plain');
       expect(url.original_url).toBe('http://example.org/plain');
     });
 
     it('answers 404 JSON for an unknown user and creates nothing', async () => {
       const before = (await api('GET', '/urls?per_page=1000')).body as Url[];
       const res = await api('POST', '/urls', { user_id: 987654, original_url: 'https://example.com/nobody', title: 'x' });
-      expectError(res, 404);
+      expectJsonError(res, 404);
       expect((await api('GET', '/urls?per_page=1000')).body).toEqual(before);
     });
 
@@ -174,11 +126,11 @@ describe('urls API', () => {
     ];
     it.each(badTargets)('refuses original_url %s with 400', async (_label, original_url) => {
       const res = await api('POST', '/urls', { user_id: owner.id, original_url, title: 'bad' });
-      expectError(res, 400);
+      expectJsonError(res, 400);
     });
 
     it('refuses a missing original_url with 400', async () => {
-      expectError(await api('POST', '/urls', { user_id: owner.id, title: 'no target' }), 400);
+      expectJsonError(await api('POST', '/urls', { user_id: owner.id, title: 'no target' }), 400);
     });
 
     it.each([
@@ -187,11 +139,11 @@ describe('urls API', () => {
       ['a float', { user_id: 1.5, original_url: 'https://example.com/x', title: 'x' }],
       ['null', { user_id: null, original_url: 'https://example.com/x', title: 'x' }],
     ])('refuses a user_id that is %s with 400', async (_label, body) => {
-      expectError(await api('POST', '/urls', body), 400);
+      expectJsonError(await api('POST', '/urls', body), 400);
     });
 
     it('refuses a title that is not a string with 400', async () => {
-      expectError(await api('POST', '/urls', { user_id: owner.id, original_url: 'https://example.com/x', title: 42 }), 400);
+      expectJsonError(await api('POST', '/urls', { user_id: owner.id, original_url: 'https://example.com/x', title: 42 }), 400);
     });
 
     it.each([
@@ -202,7 +154,7 @@ describe('urls API', () => {
       ['text/plain', 'https://example.com', { 'content-type': 'text/plain' }],
       ['form data', 'user_id=1&original_url=https%3A%2F%2Fexample.com%2Fform', { 'content-type': 'application/x-www-form-urlencoded' }],
     ])('refuses %s as body with a JSON 4xx', async (_label, body, headers) => {
-      expectError(await api('POST', '/urls', body, headers as Record<string, string>), [400, 415, 422]);
+      expectJsonError(await api('POST', '/urls', body, headers as Record<string, string>), [400, 415, 422]);
     });
 
     it('creates no url and no event for invalid input', async () => {
@@ -216,7 +168,7 @@ describe('urls API', () => {
 
     describe('normalisation', () => {
       it('percent-encodes non-ASCII characters in path and query', async () => {
-        const url = await createUrl(owner.id, 'https://example.com/ünï/café?q=ç');
+        const url = await createUrl(t.baseUrl, owner.id, 'https://example.com/ünï/café?q=ç');
         expect(url.original_url).toBe('https://example.com/%C3%BCn%C3%AF/caf%C3%A9?q=%C3%A7');
         const redirect = await api('GET', `/${url.short_code}`);
         expect(redirect.status).toBe(302);
@@ -226,22 +178,22 @@ describe('urls API', () => {
       });
 
       it('converts an international host name to punycode', async () => {
-        const url = await createUrl(owner.id, 'https://bücher.example/');
+        const url = await createUrl(t.baseUrl, owner.id, 'https://bücher.example/');
         expect(url.original_url).toBe('https://xn--bcher-kva.example/');
       });
 
       it('lowercases scheme and host but keeps the path\'s case', async () => {
-        const url = await createUrl(owner.id, 'HTTPS://Example.COM/Some/Path');
+        const url = await createUrl(t.baseUrl, owner.id, 'HTTPS://Example.COM/Some/Path');
         expect(url.original_url).toBe('https://example.com/Some/Path');
       });
 
       it('trims surrounding whitespace', async () => {
-        const url = await createUrl(owner.id, '  https://example.com/trimmed  ');
+        const url = await createUrl(t.baseUrl, owner.id, '  https://example.com/trimmed  ');
         expect(url.original_url).toBe('https://example.com/trimmed');
       });
 
       it('stores only printable ASCII', async () => {
-        const url = await createUrl(owner.id, 'https://example.com/emoji/😀 space');
+        const url = await createUrl(t.baseUrl, owner.id, 'https://example.com/emoji/😀 space');
         expect(url.original_url).toMatch(/^[\x21-\x7e]+$/);
         expect(url.original_url).toBe('https://example.com/emoji/%F0%9F%98%80%20space');
       });
@@ -255,11 +207,16 @@ describe('urls API', () => {
     let bobUrls: Url[];
 
     beforeAll(async () => {
-      alice = await createUser();
-      bob = await createUser();
+      alice = await createUser(t.baseUrl);
+      bob = await createUser(t.baseUrl);
       aliceUrls = [];
-      for (let i = 0; i < 5; i++) aliceUrls.push(await createUrl(alice.id, `https://alice.example/${i}`, `alice ${i}`));
-      bobUrls = [await createUrl(bob.id, 'https://bob.example/0'), await createUrl(bob.id, 'https://bob.example/1')];
+      for (let i = 0; i < 5; i++) {
+        aliceUrls.push(await createUrl(t.baseUrl, alice.id, `https://alice.example/${i}`, `alice ${i}`));
+      }
+      bobUrls = [
+        await createUrl(t.baseUrl, bob.id, 'https://bob.example/0'),
+        await createUrl(t.baseUrl, bob.id, 'https://bob.example/1'),
+      ];
       const off = await api('PUT', `/urls/${aliceUrls[1].id}`, { is_active: false });
       expect(off.status).toBe(200);
       aliceUrls[1] = off.body;
@@ -324,28 +281,28 @@ describe('urls API', () => {
     it.each(['is_active=maybe', 'is_active=yes', 'user_id=abc', 'user_id=1.5', 'page=0', 'page=abc', 'per_page=0', 'per_page=x'])(
       'refuses ?%s with 400',
       async (query) => {
-        expectError(await api('GET', `/urls?${query}`), 400);
+        expectJsonError(await api('GET', `/urls?${query}`), 400);
       },
     );
   });
 
   describe('GET /urls/:id', () => {
     it('answers 404 JSON for an absent id', async () => {
-      expectError(await api('GET', '/urls/987654'), 404);
+      expectJsonError(await api('GET', '/urls/987654'), 404);
     });
 
     it.each(['abc', '1.5', '7x'])('answers 400 for the non-integer id %s', async (id) => {
-      expectError(await api('GET', `/urls/${id}`), 400);
+      expectJsonError(await api('GET', `/urls/${id}`), 400);
     });
 
     it.each(['0', '-3', '99999999999999999999'])('answers 400 or 404 (never 500) for the id %s', async (id) => {
-      expectError(await api('GET', `/urls/${id}`), [400, 404]);
+      expectJsonError(await api('GET', `/urls/${id}`), [400, 404]);
     });
   });
 
   describe('PUT /urls/:id', () => {
     it('updates only the title, writes one updated event, leaves the rest as it was', async () => {
-      const url = await createUrl(owner.id, 'https://example.com/title', 'Old title');
+      const url = await createUrl(t.baseUrl, owner.id, 'https://example.com/title', 'Old title');
       const res = await api('PUT', `/urls/${url.id}`, { title: 'New title' });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ ...url, title: 'New title', updated_at: res.body.updated_at });
@@ -358,7 +315,7 @@ describe('urls API', () => {
     });
 
     it('moves updated_at and keeps created_at', async () => {
-      const url = await createUrl(owner.id, 'https://example.com/timing', 'timing');
+      const url = await createUrl(t.baseUrl, owner.id, 'https://example.com/timing', 'timing');
       await sleep(1100);
       const res = await api('PUT', `/urls/${url.id}`, { title: 'later' });
       expect(res.status).toBe(200);
@@ -370,11 +327,11 @@ describe('urls API', () => {
     });
 
     it('deactivates with is_active false: 404 on redirect with no click event, and back on with true', async () => {
-      const url = await createUrl(owner.id, 'https://example.com/toggle');
+      const url = await createUrl(t.baseUrl, owner.id, 'https://example.com/toggle');
       const off = await api('PUT', `/urls/${url.id}`, { is_active: false });
       expect(off.status).toBe(200);
       expect(off.body).toEqual({ ...url, is_active: false, updated_at: off.body.updated_at });
-      expectError(await api('GET', `/${url.short_code}`), 404);
+      expectJsonError(await api('GET', `/${url.short_code}`), 404);
       expect(await eventsOf(url.id, 'click')).toEqual([]);
 
       const on = await api('PUT', `/urls/${url.id}`, { is_active: true });
@@ -392,7 +349,7 @@ describe('urls API', () => {
     });
 
     it('changes original_url (normalised): the code redirects to the new target, event carries it', async () => {
-      const url = await createUrl(owner.id, 'https://example.com/before');
+      const url = await createUrl(t.baseUrl, owner.id, 'https://example.com/before');
       const res = await api('PUT', `/urls/${url.id}`, { original_url: 'https://Example.com/après' });
       expect(res.status).toBe(200);
       expect(res.body.original_url).toBe('https://example.com/apr%C3%A8s');
@@ -406,7 +363,7 @@ describe('urls API', () => {
     });
 
     it('writes one updated event per changed field, none for unchanged ones', async () => {
-      const url = await createUrl(owner.id, 'https://example.com/multi', 'multi');
+      const url = await createUrl(t.baseUrl, owner.id, 'https://example.com/multi', 'multi');
       const res = await api('PUT', `/urls/${url.id}`, {
         title: 'multi 2',
         is_active: false,
@@ -437,7 +394,7 @@ describe('urls API', () => {
     });
 
     it('writes no updated event when nothing changes', async () => {
-      const url = await createUrl(owner.id, 'https://example.com/same-values', 'same');
+      const url = await createUrl(t.baseUrl, owner.id, 'https://example.com/same-values', 'same');
       const res = await api('PUT', `/urls/${url.id}`, { title: 'same', is_active: true, original_url: 'https://example.com/same-values' });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ title: 'same', is_active: true, original_url: 'https://example.com/same-values' });
@@ -448,7 +405,7 @@ describe('urls API', () => {
     });
 
     it('clears the title with null', async () => {
-      const url = await createUrl(owner.id, 'https://example.com/clear', 'to clear');
+      const url = await createUrl(t.baseUrl, owner.id, 'https://example.com/clear', 'to clear');
       const res = await api('PUT', `/urls/${url.id}`, { title: null });
       expect(res.status).toBe(200);
       expect(res.body.title).toBeNull();
@@ -473,8 +430,8 @@ describe('urls API', () => {
       ['a valid title with an invalid is_active', { title: 'should not stick', is_active: 'yes' }],
     ];
     it.each(invalidUpdates)('refuses %s with 400, changing nothing and writing no event', async (_label, body) => {
-      const url = await createUrl(owner.id, 'https://example.com/invalid-update', 'untouched');
-      expectError(await api('PUT', `/urls/${url.id}`, body), 400);
+      const url = await createUrl(t.baseUrl, owner.id, 'https://example.com/invalid-update', 'untouched');
+      expectJsonError(await api('PUT', `/urls/${url.id}`, body), 400);
       expect((await api('GET', `/urls/${url.id}`)).body).toEqual(url);
       expect(await eventsOf(url.id, 'updated')).toEqual([]);
     });
@@ -487,32 +444,32 @@ describe('urls API', () => {
       ['text/plain', 'title=x', { 'content-type': 'text/plain' }],
       ['form data', 'title=form-title', { 'content-type': 'application/x-www-form-urlencoded' }],
     ])('refuses %s as body with a JSON 4xx, changing nothing', async (_label, body, headers) => {
-      const url = await createUrl(owner.id);
-      expectError(await api('PUT', `/urls/${url.id}`, body, headers as Record<string, string>), [400, 415, 422]);
+      const url = await createUrl(t.baseUrl, owner.id);
+      expectJsonError(await api('PUT', `/urls/${url.id}`, body, headers as Record<string, string>), [400, 415, 422]);
       expect((await api('GET', `/urls/${url.id}`)).body).toEqual(url);
       expect(await eventsOf(url.id, 'updated')).toEqual([]);
     });
 
     it('answers 404 for an absent url and 400 for a non-integer id', async () => {
-      expectError(await api('PUT', '/urls/987654', { title: 'nothing' }), 404);
-      expectError(await api('PUT', '/urls/abc', { title: 'nothing' }), 400);
-      expectError(await api('PUT', '/urls/1.5', { title: 'nothing' }), 400);
+      expectJsonError(await api('PUT', '/urls/987654', { title: 'nothing' }), 404);
+      expectJsonError(await api('PUT', '/urls/abc', { title: 'nothing' }), 400);
+      expectJsonError(await api('PUT', '/urls/1.5', { title: 'nothing' }), 400);
     });
   });
 
   describe('DELETE /urls/:id', () => {
     it('deletes: 204, then GET 404, the code stops redirecting, DELETE and PUT answer 404', async () => {
-      const url = await createUrl(owner.id, 'https://example.com/doomed');
+      const url = await createUrl(t.baseUrl, owner.id, 'https://example.com/doomed');
       expect((await api('GET', `/${url.short_code}`)).status).toBe(302);
 
       const res = await api('DELETE', `/urls/${url.id}`);
       expect(res.status).toBe(204);
       expect(res.text).toBe('');
 
-      expectError(await api('GET', `/urls/${url.id}`), 404);
-      expectError(await api('GET', `/${url.short_code}`), 404);
-      expectError(await api('DELETE', `/urls/${url.id}`), 404);
-      expectError(await api('PUT', `/urls/${url.id}`, { title: 'zombie' }), 404);
+      expectJsonError(await api('GET', `/urls/${url.id}`), 404);
+      expectJsonError(await api('GET', `/${url.short_code}`), 404);
+      expectJsonError(await api('DELETE', `/urls/${url.id}`), 404);
+      expectJsonError(await api('PUT', `/urls/${url.id}`, { title: 'zombie' }), 404);
       const list = (await api('GET', `/urls?user_id=${owner.id}&per_page=1000`)).body as Url[];
       expect(list.map((u) => u.id)).not.toContain(url.id);
       // No click was recorded for the refused redirect.
@@ -520,17 +477,17 @@ describe('urls API', () => {
     });
 
     it('leaves other urls (even with the same target) working', async () => {
-      const gone = await createUrl(owner.id, 'https://example.com/shared-target');
-      const kept = await createUrl(owner.id, 'https://example.com/shared-target');
+      const gone = await createUrl(t.baseUrl, owner.id, 'https://example.com/shared-target');
+      const kept = await createUrl(t.baseUrl, owner.id, 'https://example.com/shared-target');
       expect((await api('DELETE', `/urls/${gone.id}`)).status).toBe(204);
       expect((await api('GET', `/urls/${kept.id}`)).body).toEqual(kept);
       expect((await api('GET', `/${kept.short_code}`)).status).toBe(302);
     });
 
     it('answers 404 for an absent url and 400 for a non-integer id', async () => {
-      expectError(await api('DELETE', '/urls/987654'), 404);
-      expectError(await api('DELETE', '/urls/abc'), 400);
-      expectError(await api('DELETE', '/urls/2.5'), 400);
+      expectJsonError(await api('DELETE', '/urls/987654'), 404);
+      expectJsonError(await api('DELETE', '/urls/abc'), 400);
+      expectJsonError(await api('DELETE', '/urls/2.5'), 400);
     });
   });
 });

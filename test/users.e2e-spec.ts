@@ -1,53 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { request, type JsonResponse } from './support/http.js';
+import { expectFreshTimestamp, expectJsonError, TIMESTAMP } from './support/expect.js';
+import { createUrl, createUser, uniqueName, type User } from './support/fixtures.js';
+import { request } from './support/http.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
-
-interface User {
-  id: number;
-  username: string;
-  email: string;
-  created_at: string;
-}
-
-/** The contract's timestamp format, and a UTC value close to now (catches zone and ms slips). */
-function expectFreshTimestamp(value: unknown): void {
-  expect(value).toMatch(TIMESTAMP);
-  const millis = Date.parse(`${value as string}Z`);
-  expect(Number.isNaN(millis)).toBe(false);
-  expect(Math.abs(millis - Date.now())).toBeLessThan(60_000);
-}
-
-/** A JSON error body `{"error": "...", ...}` with exactly this status (or one of these). */
-function expectError(res: JsonResponse, status: number | number[]): void {
-  const statuses = Array.isArray(status) ? status : [status];
-  expect(statuses).toContain(res.status);
-  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-  expect(typeof res.body?.error).toBe('string');
-  expect(res.body.error.length).toBeGreaterThan(0);
-}
 
 describe('users API', () => {
   let t: TestApp;
-  let seq = 0;
-  const unique = (prefix = 'user') => `${prefix}${Date.now().toString(36)}${++seq}`;
 
   const api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
     request(t.baseUrl, method, path, body, headers);
-
-  async function createUser(overrides: Partial<{ username: string; email: string }> = {}): Promise<User> {
-    const name = unique();
-    const res = await api('POST', '/users', { username: name, email: `${name}@example.com`, ...overrides });
-    expect(res.status).toBe(201);
-    return res.body as User;
-  }
-
-  async function createUrl(userId: number, originalUrl: string) {
-    const res = await api('POST', '/urls', { user_id: userId, original_url: originalUrl, title: 'a title' });
-    expect(res.status).toBe(201);
-    return res.body as { id: number; short_code: string; user_id: number };
-  }
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -70,13 +31,13 @@ describe('users API', () => {
     });
 
     it('gives each new user a new, increasing id', async () => {
-      const a = await createUser();
-      const b = await createUser();
+      const a = await createUser(t.baseUrl);
+      const b = await createUser(t.baseUrl);
       expect(b.id).toBeGreaterThan(a.id);
     });
 
     it('ignores unknown fields instead of storing or echoing them', async () => {
-      const name = unique();
+      const name = uniqueName();
       const res = await api('POST', '/users', { username: name, email: `${name}@example.com`, id: 999_999, admin: true });
       expect(res.status).toBe(201);
       expect(res.body.id).not.toBe(999_999);
@@ -104,7 +65,7 @@ describe('users API', () => {
     ];
     it.each(invalidBodies)('refuses %s with 400 and a JSON error', async (_label, body) => {
       const res = await api('POST', '/users', body);
-      expectError(res, 400);
+      expectJsonError(res, 400);
     });
 
     it('creates nothing when the body is invalid', async () => {
@@ -128,47 +89,47 @@ describe('users API', () => {
     ];
     it.each(nonObjectBodies)('refuses %s as body with a JSON 4xx, never 500', async (_label, body, headers) => {
       const res = await api('POST', '/users', body, headers);
-      expectError(res, [400, 415, 422]);
+      expectJsonError(res, [400, 415, 422]);
     });
 
     it('refuses a duplicate username with 409', async () => {
-      const first = await createUser();
-      const res = await api('POST', '/users', { username: first.username, email: `${unique('other')}@example.com` });
-      expectError(res, 409);
+      const first = await createUser(t.baseUrl);
+      const res = await api('POST', '/users', { username: first.username, email: `${uniqueName('other')}@example.com` });
+      expectJsonError(res, 409);
     });
 
     it('refuses a duplicate email with 409', async () => {
-      const first = await createUser();
-      const res = await api('POST', '/users', { username: unique('other'), email: first.email });
-      expectError(res, 409);
+      const first = await createUser(t.baseUrl);
+      const res = await api('POST', '/users', { username: uniqueName('other'), email: first.email });
+      expectJsonError(res, 409);
     });
 
     it('treats emails case-insensitively when checking for duplicates', async () => {
-      const name = unique();
-      await createUser({ username: name, email: `${name}@Example.com` });
-      const res = await api('POST', '/users', { username: unique('other'), email: `${name.toUpperCase()}@EXAMPLE.COM` });
-      expectError(res, 409);
+      const name = uniqueName();
+      await createUser(t.baseUrl, { username: name, email: `${name}@Example.com` });
+      const res = await api('POST', '/users', { username: uniqueName('other'), email: `${name.toUpperCase()}@EXAMPLE.COM` });
+      expectJsonError(res, 409);
     });
 
     it('lets exactly one of several simultaneous creates with the same username or email win', async () => {
-      const name = unique('race');
+      const name = uniqueName('race');
       const sameName = await Promise.all(
         [0, 1, 2, 3].map((i) => api('POST', '/users', { username: name, email: `${name}-${i}@example.com` })),
       );
       expect(sameName.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
 
-      const email = `${unique('race')}@example.com`;
+      const email = `${uniqueName('race')}@example.com`;
       const sameEmail = await Promise.all(
         [0, 1, 2, 3].map((i) =>
-          api('POST', '/users', { username: unique(`race${i}`), email: i % 2 ? email.toUpperCase() : email }),
+          api('POST', '/users', { username: uniqueName(`race${i}`), email: i % 2 ? email.toUpperCase() : email }),
         ),
       );
       expect(sameEmail.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
     });
 
     it('does not create the duplicate', async () => {
-      const first = await createUser();
-      await api('POST', '/users', { username: first.username, email: `${unique('dup')}@example.com` });
+      const first = await createUser(t.baseUrl);
+      await api('POST', '/users', { username: first.username, email: `${uniqueName('dup')}@example.com` });
       const list = await api('GET', '/users?per_page=1000');
       expect((list.body as User[]).filter((u) => u.username === first.username)).toHaveLength(1);
     });
@@ -176,7 +137,7 @@ describe('users API', () => {
 
   describe('GET /users', () => {
     it('lists users as a JSON array in id order, with the contract fields', async () => {
-      const created = [await createUser(), await createUser(), await createUser()];
+      const created = [await createUser(t.baseUrl), await createUser(t.baseUrl), await createUser(t.baseUrl)];
       const res = await api('GET', '/users?per_page=1000');
       expect(res.status).toBe(200);
       expect(Array.isArray(res.body)).toBe(true);
@@ -192,7 +153,7 @@ describe('users API', () => {
     });
 
     it('paginates with ?page=&per_page=', async () => {
-      while (((await api('GET', '/users?per_page=1000')).body as User[]).length < 7) await createUser();
+      while (((await api('GET', '/users?per_page=1000')).body as User[]).length < 7) await createUser(t.baseUrl);
       const all = (await api('GET', '/users?per_page=1000')).body as User[];
 
       const first = await api('GET', '/users?page=1&per_page=3');
@@ -218,36 +179,36 @@ describe('users API', () => {
       'refuses ?%s with 400',
       async (query) => {
         const res = await api('GET', `/users?${query}`);
-        expectError(res, 400);
+        expectJsonError(res, 400);
       },
     );
   });
 
   describe('GET /users/:id', () => {
     it('returns the user exactly as created', async () => {
-      const user = await createUser();
+      const user = await createUser(t.baseUrl);
       const res = await api('GET', `/users/${user.id}`);
       expect(res.status).toBe(200);
       expect(res.body).toEqual(user);
     });
 
     it('answers 404 JSON for an absent id', async () => {
-      expectError(await api('GET', '/users/987654'), 404);
+      expectJsonError(await api('GET', '/users/987654'), 404);
     });
 
     it.each(['abc', '1.5', '1e3', '12abc'])('answers 400 for the non-integer id %s', async (id) => {
-      expectError(await api('GET', `/users/${id}`), 400);
+      expectJsonError(await api('GET', `/users/${id}`), 400);
     });
 
     it.each(['0', '-1', '99999999999999999999'])('answers 400 or 404 (never 500) for the out-of-range id %s', async (id) => {
-      expectError(await api('GET', `/users/${id}`), [400, 404]);
+      expectJsonError(await api('GET', `/users/${id}`), [400, 404]);
     });
   });
 
   describe('PUT /users/:id', () => {
     it('updates only the username when only username is sent', async () => {
-      const user = await createUser();
-      const username = unique('renamed');
+      const user = await createUser(t.baseUrl);
+      const username = uniqueName('renamed');
       const res = await api('PUT', `/users/${user.id}`, { username });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ ...user, username });
@@ -255,8 +216,8 @@ describe('users API', () => {
     });
 
     it('updates only the email when only email is sent', async () => {
-      const user = await createUser();
-      const email = `${unique('moved')}@example.org`;
+      const user = await createUser(t.baseUrl);
+      const email = `${uniqueName('moved')}@example.org`;
       const res = await api('PUT', `/users/${user.id}`, { email });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ ...user, email });
@@ -264,8 +225,8 @@ describe('users API', () => {
     });
 
     it('updates both fields together', async () => {
-      const user = await createUser();
-      const username = unique('both');
+      const user = await createUser(t.baseUrl);
+      const username = uniqueName('both');
       const email = `${username}@example.net`;
       const res = await api('PUT', `/users/${user.id}`, { username, email });
       expect(res.status).toBe(200);
@@ -273,21 +234,21 @@ describe('users API', () => {
     });
 
     it('accepts an empty object and changes nothing', async () => {
-      const user = await createUser();
+      const user = await createUser(t.baseUrl);
       const res = await api('PUT', `/users/${user.id}`, {});
       expect(res.status).toBe(200);
       expect(res.body).toEqual(user);
     });
 
     it('accepts the user\'s own unchanged username and email', async () => {
-      const user = await createUser();
+      const user = await createUser(t.baseUrl);
       const res = await api('PUT', `/users/${user.id}`, { username: user.username, email: user.email });
       expect(res.status).toBe(200);
       expect(res.body).toEqual(user);
     });
 
     it('lets a user change the case of their own email', async () => {
-      const user = await createUser();
+      const user = await createUser(t.baseUrl);
       const email = user.email.toUpperCase();
       const res = await api('PUT', `/users/${user.id}`, { email });
       expect(res.status).toBe(200);
@@ -295,17 +256,17 @@ describe('users API', () => {
     });
 
     it('refuses another user\'s username with 409 and leaves the user unchanged', async () => {
-      const taken = await createUser();
-      const user = await createUser();
-      expectError(await api('PUT', `/users/${user.id}`, { username: taken.username }), 409);
+      const taken = await createUser(t.baseUrl);
+      const user = await createUser(t.baseUrl);
+      expectJsonError(await api('PUT', `/users/${user.id}`, { username: taken.username }), 409);
       expect((await api('GET', `/users/${user.id}`)).body).toEqual(user);
     });
 
     it('refuses another user\'s email (in any case) with 409 and leaves the user unchanged', async () => {
-      const taken = await createUser();
-      const user = await createUser();
-      expectError(await api('PUT', `/users/${user.id}`, { email: taken.email }), 409);
-      expectError(await api('PUT', `/users/${user.id}`, { email: taken.email.toUpperCase() }), 409);
+      const taken = await createUser(t.baseUrl);
+      const user = await createUser(t.baseUrl);
+      expectJsonError(await api('PUT', `/users/${user.id}`, { email: taken.email }), 409);
+      expectJsonError(await api('PUT', `/users/${user.id}`, { email: taken.email.toUpperCase() }), 409);
       expect((await api('GET', `/users/${user.id}`)).body).toEqual(user);
     });
 
@@ -319,8 +280,8 @@ describe('users API', () => {
       ['an email without domain', { email: 'nope@' }],
     ];
     it.each(invalidUpdates)('refuses %s with 400 and leaves the user unchanged', async (_label, body) => {
-      const user = await createUser();
-      expectError(await api('PUT', `/users/${user.id}`, body), 400);
+      const user = await createUser(t.baseUrl);
+      expectJsonError(await api('PUT', `/users/${user.id}`, body), 400);
       expect((await api('GET', `/users/${user.id}`)).body).toEqual(user);
     });
 
@@ -331,53 +292,53 @@ describe('users API', () => {
       ['text/plain', 'username=x', { 'content-type': 'text/plain' }],
       ['form data', 'username=formrenamed', { 'content-type': 'application/x-www-form-urlencoded' }],
     ])('refuses %s as body with a JSON 4xx and leaves the user unchanged', async (_label, body, headers) => {
-      const user = await createUser();
-      expectError(await api('PUT', `/users/${user.id}`, body, headers as Record<string, string>), [400, 415, 422]);
+      const user = await createUser(t.baseUrl);
+      expectJsonError(await api('PUT', `/users/${user.id}`, body, headers as Record<string, string>), [400, 415, 422]);
       expect((await api('GET', `/users/${user.id}`)).body).toEqual(user);
     });
 
     it('answers 404 for an absent user', async () => {
-      expectError(await api('PUT', '/users/987654', { username: unique('absent') }), 404);
+      expectJsonError(await api('PUT', '/users/987654', { username: uniqueName('absent') }), 404);
     });
 
     it('answers 400 for a non-integer id', async () => {
-      expectError(await api('PUT', '/users/abc', { username: unique('abc') }), 400);
-      expectError(await api('PUT', '/users/1.5', { username: unique('abc') }), 400);
+      expectJsonError(await api('PUT', '/users/abc', { username: uniqueName('abc') }), 400);
+      expectJsonError(await api('PUT', '/users/1.5', { username: uniqueName('abc') }), 400);
     });
   });
 
   describe('DELETE /users/:id', () => {
     it('deletes: 204 with no body, then GET 404, a second DELETE 404, PUT 404, and gone from the list', async () => {
-      const user = await createUser();
+      const user = await createUser(t.baseUrl);
       const res = await api('DELETE', `/users/${user.id}`);
       expect(res.status).toBe(204);
       expect(res.text).toBe('');
-      expectError(await api('GET', `/users/${user.id}`), 404);
-      expectError(await api('DELETE', `/users/${user.id}`), 404);
-      expectError(await api('PUT', `/users/${user.id}`, { username: unique('zombie') }), 404);
+      expectJsonError(await api('GET', `/users/${user.id}`), 404);
+      expectJsonError(await api('DELETE', `/users/${user.id}`), 404);
+      expectJsonError(await api('PUT', `/users/${user.id}`, { username: uniqueName('zombie') }), 404);
       const list = (await api('GET', '/users?per_page=1000')).body as User[];
       expect(list.map((u) => u.id)).not.toContain(user.id);
     });
 
     it('answers 404 for an absent user and 400 for a non-integer id', async () => {
-      expectError(await api('DELETE', '/users/987654'), 404);
-      expectError(await api('DELETE', '/users/abc'), 400);
-      expectError(await api('DELETE', '/users/1.5'), 400);
+      expectJsonError(await api('DELETE', '/users/987654'), 404);
+      expectJsonError(await api('DELETE', '/users/abc'), 400);
+      expectJsonError(await api('DELETE', '/users/1.5'), 400);
     });
 
     it('does not touch other users', async () => {
-      const keep = await createUser();
-      const gone = await createUser();
+      const keep = await createUser(t.baseUrl);
+      const gone = await createUser(t.baseUrl);
       expect((await api('DELETE', `/users/${gone.id}`)).status).toBe(204);
       expect((await api('GET', `/users/${keep.id}`)).body).toEqual(keep);
     });
 
     it('removes the user\'s urls, stops their codes redirecting and writes a deleted event per url', async () => {
-      const owner = await createUser();
-      const other = await createUser();
-      const urlA = await createUrl(owner.id, 'https://example.com/a');
-      const urlB = await createUrl(owner.id, 'https://example.com/b');
-      const kept = await createUrl(other.id, 'https://example.com/kept');
+      const owner = await createUser(t.baseUrl);
+      const other = await createUser(t.baseUrl);
+      const urlA = await createUrl(t.baseUrl, owner.id, 'https://example.com/a', 'a title');
+      const urlB = await createUrl(t.baseUrl, owner.id, 'https://example.com/b', 'a title');
+      const kept = await createUrl(t.baseUrl, other.id, 'https://example.com/kept', 'a title');
 
       const before = await api('GET', `/${urlA.short_code}`);
       expect(before.status).toBe(302);
@@ -385,8 +346,8 @@ describe('users API', () => {
       expect((await api('DELETE', `/users/${owner.id}`)).status).toBe(204);
 
       for (const url of [urlA, urlB]) {
-        expectError(await api('GET', `/urls/${url.id}`), 404);
-        expectError(await api('GET', `/${url.short_code}`), 404);
+        expectJsonError(await api('GET', `/urls/${url.id}`), 404);
+        expectJsonError(await api('GET', `/${url.short_code}`), 404);
         const events = await api('GET', `/events?url_id=${url.id}&event_type=deleted`);
         expect(events.status).toBe(200);
         expect(events.body).toHaveLength(1);
@@ -408,10 +369,10 @@ describe('users API', () => {
     });
 
     it('refuses new urls for a deleted user with 404', async () => {
-      const user = await createUser();
+      const user = await createUser(t.baseUrl);
       expect((await api('DELETE', `/users/${user.id}`)).status).toBe(204);
       const res = await api('POST', '/urls', { user_id: user.id, original_url: 'https://example.com/late', title: 'late' });
-      expectError(res, 404);
+      expectJsonError(res, 404);
     });
   });
 });
