@@ -10,7 +10,9 @@ describe('GET /:short_code', () => {
   let db: pg.Client;
   let userId: number;
 
+  /** Clicks reach the events table through the Redis stream: wait for the pipeline to drain first. */
   async function clickCount(urlId?: number): Promise<number> {
+    await t.settleClicks();
     const result = await db.query<{ n: string }>(
       `SELECT count(*) AS n FROM events WHERE event_type = 'click' AND ($1::int IS NULL OR url_id = $1)`,
       [urlId ?? null],
@@ -50,6 +52,7 @@ describe('GET /:short_code', () => {
       expect(res.status).toBe(302);
       expect(res.headers.get('location')).toBe('https://example.org/one-click');
     }
+    await t.settleClicks();
     const clicks = await request(t.baseUrl, 'GET', `/events?url_id=${url.id}&event_type=click`);
     expect(clicks.status).toBe(200);
     expect(clicks.body).toHaveLength(3);
@@ -83,6 +86,7 @@ describe('GET /:short_code', () => {
     const url = await createUrl(t.baseUrl, userId, 'https://example.org/no-referrer');
     const res = await request(t.baseUrl, 'GET', `/${url.short_code}`, undefined, { 'user-agent': 'NoRef/2.0' });
     expect(res.status).toBe(302);
+    await t.settleClicks();
     const clicks = await request(t.baseUrl, 'GET', `/events?url_id=${url.id}&event_type=click`);
     expect(clicks.body).toHaveLength(1);
     expect(clicks.body[0].details.user_agent).toBe('NoRef/2.0');

@@ -17,6 +17,7 @@ describe('urls API', () => {
     request(t.baseUrl, method, path, body, headers);
 
   async function eventsOf(urlId: number, eventType?: string): Promise<Event[]> {
+    await t.settleClicks();
     const res = await api('GET', `/events?url_id=${urlId}${eventType ? `&event_type=${eventType}` : ''}&per_page=1000`);
     expect(res.status).toBe(200);
     return res.body as Event[];

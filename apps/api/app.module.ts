@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../../libs/common/config/app-config.js';
+import { CacheModule } from '../../libs/cache/cache.module.js';
 import { ConfigModule } from '../../libs/common/config/config.module.js';
 import { DatabaseModule } from '../../libs/database/database.module.js';
 import { EventsApiModule } from '../../libs/events/events-api.module.js';
@@ -25,6 +26,7 @@ export class AppModule {
           },
         }),
         DatabaseModule,
+        CacheModule,
         HealthModule,
         MetricsModule,
         UsersModule,

@@ -1,26 +1,101 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { RedisConnection } from '../cache/redis-connection.js';
+import type { Click } from './click.js';
+import { CLICK_STREAM, encodeClicks } from './click-stream.js';
 import { EventsService } from './events.service.js';
 
-export interface Click {
-  urlId: number;
-  ownerId: number;
-  referrer: string | null;
-  userAgent: string | null;
+export type NewClick = Omit<Click, 'id' | 'at'>;
+
+interface Waiting {
+  click: Click;
+  resolve: () => void;
+  reject: (error: Error) => void;
 }
 
-/** Records one `click` event per redirect served, before the redirect is answered. */
-@Injectable()
-export class ClickRecorder {
-  constructor(private readonly events: EventsService) {}
+/** A batch closes at this size even inside one event-loop turn. */
+const MAX_BATCH = 1_000;
 
-  async record(click: Click): Promise<void> {
-    await this.events.record([
-      {
-        url_id: click.urlId,
-        user_id: click.ownerId,
-        event_type: 'click',
-        details: { referrer: click.referrer, user_agent: click.userAgent },
-      },
-    ]);
+/** Counters for the metrics endpoint. */
+export interface ClickRecorderStats {
+  accepted: number;
+  fallbackWrites: number;
+  failed: number;
+}
+
+/**
+ * Accepts a click durably before its redirect is answered, in group commits: the clicks of one
+ * event-loop turn go to the Redis stream as one XADD (or, if Redis is down, to PostgreSQL as one
+ * INSERT), and every redirect in the batch waits for that one write.
+ */
+@Injectable()
+export class ClickRecorder implements OnModuleDestroy {
+  readonly stats: ClickRecorderStats = { accepted: 0, fallbackWrites: 0, failed: 0 };
+  private waiting: Waiting[] = [];
+  private scheduled = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly logger = new Logger(ClickRecorder.name);
+
+  private readonly stream: string;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly events: EventsService,
+  ) {
+    this.stream = redis.key(CLICK_STREAM);
+  }
+
+  /** Resolves once the click is durably accepted; rejects (503) only if neither store took it. */
+  record(click: NewClick): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ click: { ...click, id: randomUUID(), at: Date.now() }, resolve, reject });
+      if (this.waiting.length >= MAX_BATCH) this.flushNow();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flushNow());
+      }
+    });
+  }
+
+  /** Writes whatever is waiting and waits for every write in progress. */
+  async flush(): Promise<void> {
+    this.flushNow();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.flush();
+  }
+
+  private flushNow(): void {
+    this.scheduled = false;
+    if (!this.waiting.length) return;
+    const batch = this.waiting;
+    this.waiting = [];
+    const write = this.write(batch).finally(() => this.inFlight.delete(write));
+    this.inFlight.add(write);
+  }
+
+  private async write(batch: Waiting[]): Promise<void> {
+    const clicks = batch.map((waiting) => waiting.click);
+    try {
+      await this.redis.run((redis) => redis.xAdd(this.stream, '*', encodeClicks(clicks)));
+      this.stats.accepted += clicks.length;
+      for (const waiting of batch) waiting.resolve();
+      return;
+    } catch {
+      // Redis is down or slow: PostgreSQL takes the batch directly.
+    }
+    try {
+      await this.events.recordClicks(clicks);
+      this.stats.accepted += clicks.length;
+      this.stats.fallbackWrites += clicks.length;
+      for (const waiting of batch) waiting.resolve();
+    } catch (error) {
+      this.stats.failed += clicks.length;
+      this.logger.error(`could not record ${clicks.length} clicks in Redis or PostgreSQL: ${(error as Error).message}`);
+      const refusal = new ServiceUnavailableException({ error: 'cannot record the visit right now; retry shortly' });
+      for (const waiting of batch) waiting.reject(refusal);
+    }
   }
 }

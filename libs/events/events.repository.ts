@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import type { Page } from '../common/pagination/page.query.js';
+import { clickDetails, type Click } from './click.js';
 import { Event } from './event.entity.js';
 
 export interface NewEvent {
@@ -41,6 +42,27 @@ export class EventsRepository {
   async insert(events: NewEvent[], manager?: EntityManager): Promise<Event[]> {
     const repository = manager ? manager.getRepository(Event) : this.events;
     return repository.save(events.map((event) => repository.create(event)));
+  }
+
+  /** Writes clicks in one statement; a click id already present (a redelivery) is skipped. */
+  async insertClicks(clicks: Click[]): Promise<number> {
+    if (!clicks.length) return 0;
+    const result = (await this.dataSource.query(
+      `INSERT INTO events (url_id, user_id, event_type, "timestamp", details, click_id)
+       SELECT r.url_id, r.user_id, 'click', r.ts, r.details, r.click_id
+         FROM unnest($1::int[], $2::int[], $3::timestamptz[], $4::jsonb[], $5::uuid[])
+              AS r(url_id, user_id, ts, details, click_id)
+       ON CONFLICT (click_id) WHERE click_id IS NOT NULL DO NOTHING
+       RETURNING id`,
+      [
+        clicks.map((c) => c.urlId),
+        clicks.map((c) => c.ownerId),
+        clicks.map((c) => new Date(c.at)),
+        clicks.map((c) => JSON.stringify(clickDetails(c))),
+        clicks.map((c) => c.id),
+      ],
+    )) as unknown[];
+    return result.length;
   }
 
   /** Keeps CSV ids; an id already present is left untouched, which makes re-uploads idempotent. */

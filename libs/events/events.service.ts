@@ -5,6 +5,7 @@ import type { EntityManager } from 'typeorm';
 import type { Page } from '../common/pagination/page.query.js';
 import { importCsv, type BatchOutcome } from '../csv-import/csv-importer.js';
 import type { ImportReport } from '../csv-import/import-report.js';
+import type { Click } from './click.js';
 import { parseEventRecord } from './event-csv-row.js';
 import type { Event } from './event.entity.js';
 import { EventsRepository, type EventFilter, type ImportedEvent, type NewEvent } from './events.repository.js';
@@ -26,6 +27,11 @@ export class EventsService {
   /** Writes events, inside the caller's transaction when one is given. */
   record(events: NewEvent[], manager?: EntityManager): Promise<Event[]> {
     return events.length ? this.events.insert(events, manager) : Promise.resolve([]);
+  }
+
+  /** Persists clicks idempotently (by click id); returns how many were new. */
+  recordClicks(clicks: Click[]): Promise<number> {
+    return this.events.insertClicks(clicks);
   }
 
   importCsv(input: Readable, references: EventReferenceCheck): Promise<ImportReport> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClickRecorder } from '../events/click-recorder.js';
-import { SHORT_CODE_PATTERN } from '../urls/short-code.generator.js';
+import { isAllowedShortCode } from '../urls/short-code.generator.js';
 import { UrlsService } from '../urls/urls.service.js';
 
 export interface Visit {
@@ -20,16 +20,11 @@ export class RedirectService {
 
   /** The target to redirect to, with the click recorded; null when the code does not resolve. */
   async visit(visit: Visit): Promise<string | null> {
-    if (!SHORT_CODE_PATTERN.test(visit.shortCode)) return null;
+    if (!isAllowedShortCode(visit.shortCode)) return null;
     const target = await this.urls.resolve(visit.shortCode);
     if (!target) return null;
     if (visit.countsAsClick) {
-      await this.clicks.record({
-        urlId: target.id,
-        ownerId: target.user_id,
-        referrer: visit.referrer,
-        userAgent: visit.userAgent,
-      });
+      await this.clicks.record({ urlId: target.id, ownerId: target.user_id, referrer: visit.referrer, userAgent: visit.userAgent });
     }
     return target.original_url;
   }

@@ -1,6 +1,7 @@
 import { NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from 'typeorm';
+import type { LinkCache } from '../cache/link-cache.js';
 import type { EventsService } from '../events/events.service.js';
 import type { NewEvent } from '../events/events.repository.js';
 import type { UsersService } from '../users/users.service.js';
@@ -38,6 +39,7 @@ describe('UrlsService', () => {
   let events: NewEvent[];
   let codes: string[];
   let service: UrlsService;
+  let invalidated: string[];
 
   beforeEach(() => {
     urls = new FakeUrls();
@@ -51,7 +53,14 @@ describe('UrlsService', () => {
       },
     } as unknown as EventsService;
     const generator = { next: () => codes.shift() ?? 'fallback' } as unknown as ShortCodeGenerator;
-    service = new UrlsService(urls as unknown as UrlsRepository, users, eventsService, generator);
+    invalidated = [];
+    const cache = {
+      get: (code: string, load: (code: string) => Promise<unknown>) => load(code),
+      invalidate: async (codes: string[]) => {
+        invalidated.push(...codes);
+      },
+    } as unknown as LinkCache;
+    service = new UrlsService(urls as unknown as UrlsRepository, users, eventsService, generator, cache);
   });
 
   it('creates a url with a created event holding the code and normalised URL', async () => {
@@ -98,6 +107,7 @@ describe('UrlsService', () => {
       { field: 'is_active', new_value: false },
       { field: 'original_url', new_value: 'https://b.org/' },
     ]);
+    expect(invalidated).toEqual(['abc1234']);
   });
 
   it('clears a title with null', async () => {

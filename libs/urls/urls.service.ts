@@ -5,6 +5,7 @@ import type { Page } from '../common/pagination/page.query.js';
 import { importCsv, type BatchOutcome } from '../csv-import/csv-importer.js';
 import type { ImportReport } from '../csv-import/import-report.js';
 import { PG_UNIQUE_VIOLATION, isPgError } from '../database/pg-error.js';
+import { LinkCache } from '../cache/link-cache.js';
 import { EventsService } from '../events/events.service.js';
 import { UsersService } from '../users/users.service.js';
 import type { CreateUrlDto } from './dto/create-url.dto.js';
@@ -27,6 +28,7 @@ export class UrlsService implements OnModuleInit {
     private readonly users: UsersService,
     private readonly events: EventsService,
     private readonly codes: ShortCodeGenerator,
+    private readonly cache: LinkCache,
   ) {}
 
   onModuleInit(): void {
@@ -43,10 +45,13 @@ export class UrlsService implements OnModuleInit {
     return url;
   }
 
-  /** The live, active url behind a short code, or null. */
+  /** The live, active url behind a short code, or null: from the cache tiers, then PostgreSQL. */
   resolve(shortCode: string): Promise<RedirectTarget | null> {
-    return this.urls.findRedirectTarget(shortCode);
+    return this.cache.get(shortCode, this.loadTarget);
   }
+
+  private readonly loadTarget = (shortCode: string): Promise<RedirectTarget | null> =>
+    this.urls.findRedirectTarget(shortCode);
 
   existingIds(ids: number[]): Promise<Set<number>> {
     return this.urls.existingIds(ids);
@@ -80,7 +85,13 @@ export class UrlsService implements OnModuleInit {
   }
 
   /** Applies the fields given; writes one `updated` event per field whose value changed. */
-  update(id: number, input: UpdateUrlDto): Promise<Url> {
+  async update(id: number, input: UpdateUrlDto): Promise<Url> {
+    const url = await this.applyUpdate(id, input);
+    await this.cache.invalidate([url.short_code]);
+    return url;
+  }
+
+  private applyUpdate(id: number, input: UpdateUrlDto): Promise<Url> {
     return this.urls.transaction(async (manager) => {
       const url = await this.urls.findByIdForUpdate(manager, id);
       if (!url) throw new NotFoundException({ error: `url ${id} not found` });
@@ -108,7 +119,7 @@ export class UrlsService implements OnModuleInit {
   }
 
   async remove(id: number): Promise<void> {
-    await this.urls.transaction(async (manager) => {
+    const code = await this.urls.transaction(async (manager) => {
       const url = await this.urls.findByIdForUpdate(manager, id);
       if (!url) throw new NotFoundException({ error: `url ${id} not found` });
       await this.urls.softDelete(manager, id);
@@ -116,7 +127,9 @@ export class UrlsService implements OnModuleInit {
         [{ url_id: id, user_id: url.user_id, event_type: 'deleted', details: { reason: 'user_requested' } }],
         manager,
       );
+      return url.short_code;
     });
+    await this.cache.invalidate([code]);
   }
 
   importCsv(input: Readable): Promise<ImportReport> {
@@ -134,12 +147,14 @@ export class UrlsService implements OnModuleInit {
     });
   }
 
+  /** Runs inside the user's deletion transaction; the cache's delayed second delete covers the commit. */
   private async removeAllOfUser(userId: number, manager: EntityManager): Promise<void> {
     const removed = await this.urls.softDeleteAllOfUser(manager, userId);
     await this.events.record(
       removed.map((url) => ({ url_id: url.id, user_id: userId, event_type: 'deleted', details: { reason: 'user_deleted' } })),
       manager,
     );
+    await this.cache.invalidate(removed.map((url) => url.short_code));
   }
 
   private async importBatch(rows: ImportedUrl[], keepIds: boolean): Promise<BatchOutcome> {

@@ -7,6 +7,7 @@ describe('loadConfig', () => {
       port: 3000,
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/shortener',
       redisUrl: 'redis://127.0.0.1:6379',
+      redisKeyPrefix: 'shortener:',
       seedOnStart: true,
       dbPoolSize: 10,
       logLevel: 'info',
@@ -18,6 +19,7 @@ describe('loadConfig', () => {
       PORT: '8080',
       DATABASE_URL: 'postgresql://app@db:5432/links',
       REDIS_URL: 'rediss://cache:6380',
+      REDIS_KEY_PREFIX: 'staging:',
       SEED_ON_START: 'false',
       DB_POOL_SIZE: '25',
       LOG_LEVEL: 'DEBUG',
@@ -26,6 +28,7 @@ describe('loadConfig', () => {
       port: 8080,
       databaseUrl: 'postgresql://app@db:5432/links',
       redisUrl: 'rediss://cache:6380',
+      redisKeyPrefix: 'staging:',
       seedOnStart: false,
       dbPoolSize: 25,
       logLevel: 'debug',
@@ -45,6 +48,7 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'not a url', /DATABASE_URL/],
     ['DATABASE_URL', 'mysql://x/y', /DATABASE_URL="mysql:\/\/x\/y"/],
     ['REDIS_URL', 'http://cache', /REDIS_URL/],
+    ['REDIS_KEY_PREFIX', 'has space', /REDIS_KEY_PREFIX/],
   ])('refuses %s=%s with one line naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

@@ -3,6 +3,7 @@ export interface AppConfig {
   port: number;
   databaseUrl: string;
   redisUrl: string;
+  redisKeyPrefix: string;
   seedOnStart: boolean;
   dbPoolSize: number;
   logLevel: LogLevel;
@@ -56,6 +57,12 @@ function url(env: Env, name: string, fallback: string, protocols: string[]): str
   return raw;
 }
 
+function keyPrefix(env: Env, name: string, fallback: string): string {
+  const raw = read(env, name, fallback);
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(raw)) throw new ConfigError(name, 'must be 1-64 characters of [A-Za-z0-9:_.-]', raw);
+  return raw;
+}
+
 function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
   const raw = read(env, name, fallback).toLowerCase();
   if (!(allowed as readonly string[]).includes(raw)) {
@@ -72,6 +79,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       'postgresql:',
     ]),
     redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisKeyPrefix: keyPrefix(env, 'REDIS_KEY_PREFIX', 'shortener:'),
     seedOnStart: boolean(env, 'SEED_ON_START', true),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),

@@ -1,4 +1,5 @@
 import { InitialSchema1732406400000 } from './1732406400000-initial-schema.js';
+import { ClickIds1732492800000 } from './1732492800000-click-ids.js';
 
 /** Every migration, in order. Listed explicitly so the build needs no glob loading of files. */
-export const MIGRATIONS = [InitialSchema1732406400000];
+export const MIGRATIONS = [InitialSchema1732406400000, ClickIds1732492800000];
