@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { JsonExceptionFilter } from '../../libs/common/http/json-exception.filter.js';
 import { JsonValidationPipe } from '../../libs/common/http/json-validation.pipe.js';
 import { SERVICE_VERSION } from '../../libs/health/service-version.js';
+import { addRedirectPath } from '../../libs/redirect/redirect.openapi.js';
 
 /** Largest CSV a bulk import accepts: 1,000,000 url rows fit well inside it. */
 export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
@@ -46,5 +47,6 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       .setVersion(SERVICE_VERSION)
       .build(),
   );
+  addRedirectPath(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

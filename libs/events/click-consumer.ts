@@ -1,8 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { RedisConnection } from '../cache/redis-connection.js';
-import type { Click } from './click.js';
-import { CLICK_GROUP, CLICK_STREAM, decodeClicks } from './click-stream.js';
+import { CLICK_GROUP, CLICK_STREAM, joinClickBatches } from './click-stream.js';
 import { EventsService } from './events.service.js';
 
 const READ_COUNT = 200;
@@ -78,6 +77,11 @@ export class ClickConsumer implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async run(): Promise<void> {
     while (this.running) {
+      if (!this.redis.isReady) {
+        // Nothing can be in the stream for us while Redis is away; clicks go straight to PostgreSQL.
+        await this.sleep(IDLE_POLL_MS);
+        continue;
+      }
       let moved = 0;
       try {
         moved = await this.step();
@@ -101,10 +105,9 @@ export class ClickConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     await this.ensureGroup();
     const entries = await this.nextEntries();
     if (!entries.length) return 0;
-    const clicks: Click[] = entries.flatMap((entry) => decodeClicks(entry.message));
-    let written: number;
+    let result: { written: number; total: number; oldestAt: number | null };
     try {
-      written = await this.events.recordClicks(clicks);
+      result = await this.events.recordClicksJson(joinClickBatches(entries.map((entry) => entry.message)));
       await this.redis.run(async (redis) => {
         const ids = entries.map((entry) => entry.id);
         await redis.xAck(this.stream, CLICK_GROUP, ids);
@@ -115,10 +118,10 @@ export class ClickConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       this.readPending = true;
       throw error;
     }
-    this.stats.persisted += written;
-    this.stats.duplicates += clicks.length - written;
-    if (clicks.length) this.stats.lagSeconds = (Date.now() - Math.min(...clicks.map((click) => click.at))) / 1000;
-    return Math.max(clicks.length, 1);
+    this.stats.persisted += result.written;
+    this.stats.duplicates += result.total - result.written;
+    if (result.oldestAt !== null) this.stats.lagSeconds = Math.max(0, (Date.now() - result.oldestAt) / 1000);
+    return Math.max(result.total, 1);
   }
 
   private async nextEntries(): Promise<StreamEntry[]> {

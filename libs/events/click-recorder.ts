@@ -87,7 +87,7 @@ export class ClickRecorder implements OnModuleDestroy {
       // Redis is down or slow: PostgreSQL takes the batch directly.
     }
     try {
-      await this.events.recordClicks(clicks);
+      await this.events.recordClicksJson(JSON.stringify(clicks));
       this.stats.accepted += clicks.length;
       this.stats.fallbackWrites += clicks.length;
       for (const waiting of batch) waiting.resolve();

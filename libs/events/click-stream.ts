@@ -10,9 +10,8 @@ export function encodeClicks(clicks: Click[]): Record<string, string> {
   return { [CLICKS_FIELD]: JSON.stringify(clicks) };
 }
 
-export function decodeClicks(message: Record<string, string>): Click[] {
-  const raw = message[CLICKS_FIELD];
-  if (!raw) return [];
-  const parsed: unknown = JSON.parse(raw);
-  return Array.isArray(parsed) ? (parsed as Click[]) : [];
+/** Joins the JSON arrays of several entries into one, without parsing them. */
+export function joinClickBatches(messages: Record<string, string>[]): string {
+  const parts = messages.map((message) => (message[CLICKS_FIELD] ?? '[]').trim().slice(1, -1).trim()).filter(Boolean);
+  return `[${parts.join(',')}]`;
 }

@@ -9,7 +9,3 @@ export interface Click {
   referrer: string | null;
   userAgent: string | null;
 }
-
-export function clickDetails(click: Click): Record<string, unknown> {
-  return { referrer: click.referrer, user_agent: click.userAgent };
-}

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import type { Page } from '../common/pagination/page.query.js';
-import { clickDetails, type Click } from './click.js';
 import { Event } from './event.entity.js';
 
 export interface NewEvent {
@@ -44,25 +43,30 @@ export class EventsRepository {
     return repository.save(events.map((event) => repository.create(event)));
   }
 
-  /** Writes clicks in one statement; a click id already present (a redelivery) is skipped. */
-  async insertClicks(clicks: Click[]): Promise<number> {
-    if (!clicks.length) return 0;
-    const result = (await this.dataSource.query(
-      `INSERT INTO events (url_id, user_id, event_type, "timestamp", details, click_id)
-       SELECT r.url_id, r.user_id, 'click', r.ts, r.details, r.click_id
-         FROM unnest($1::int[], $2::int[], $3::timestamptz[], $4::jsonb[], $5::uuid[])
-              AS r(url_id, user_id, ts, details, click_id)
-       ON CONFLICT (click_id) WHERE click_id IS NOT NULL DO NOTHING
-       RETURNING id`,
-      [
-        clicks.map((c) => c.urlId),
-        clicks.map((c) => c.ownerId),
-        clicks.map((c) => new Date(c.at)),
-        clicks.map((c) => JSON.stringify(clickDetails(c))),
-        clicks.map((c) => c.id),
-      ],
-    )) as unknown[];
-    return result.length;
+  /**
+   * Writes clicks given as one JSON array (the stream's own encoding, passed through untouched):
+   * PostgreSQL unpacks it, so the process does no per-click work. A click id already present (a
+   * redelivery) is skipped. Returns clicks written, clicks given, and the oldest click's time.
+   */
+  async insertClicksJson(clicksJson: string): Promise<{ written: number; total: number; oldestAt: number | null }> {
+    const [row] = (await this.dataSource.query(
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb)
+                AS c(id uuid, "urlId" int, "ownerId" int, at bigint, referrer text, "userAgent" text)
+       ), written AS (
+         INSERT INTO events (url_id, user_id, event_type, "timestamp", details, click_id)
+         SELECT c."urlId", c."ownerId", 'click', to_timestamp(c.at / 1000.0),
+                jsonb_build_object('referrer', c.referrer, 'user_agent', c."userAgent"), c.id
+           FROM input c
+         ON CONFLICT (click_id) WHERE click_id IS NOT NULL DO NOTHING
+         RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM written)::int AS written,
+              (SELECT count(*) FROM input)::int AS total,
+              (SELECT min(at) FROM input)::float8 AS oldest_at`,
+      [clicksJson],
+    )) as { written: number; total: number; oldest_at: number | null }[];
+    return { written: row.written, total: row.total, oldestAt: row.oldest_at };
   }
 
   /** Keeps CSV ids; an id already present is left untouched, which makes re-uploads idempotent. */

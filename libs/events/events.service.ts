@@ -5,7 +5,6 @@ import type { EntityManager } from 'typeorm';
 import type { Page } from '../common/pagination/page.query.js';
 import { importCsv, type BatchOutcome } from '../csv-import/csv-importer.js';
 import type { ImportReport } from '../csv-import/import-report.js';
-import type { Click } from './click.js';
 import { parseEventRecord } from './event-csv-row.js';
 import type { Event } from './event.entity.js';
 import { EventsRepository, type EventFilter, type ImportedEvent, type NewEvent } from './events.repository.js';
@@ -29,9 +28,9 @@ export class EventsService {
     return events.length ? this.events.insert(events, manager) : Promise.resolve([]);
   }
 
-  /** Persists clicks idempotently (by click id); returns how many were new. */
-  recordClicks(clicks: Click[]): Promise<number> {
-    return this.events.insertClicks(clicks);
+  /** Persists a JSON array of clicks idempotently (by click id). */
+  recordClicksJson(clicksJson: string): Promise<{ written: number; total: number; oldestAt: number | null }> {
+    return this.events.insertClicksJson(clicksJson);
   }
 
   importCsv(input: Readable, references: EventReferenceCheck): Promise<ImportReport> {
