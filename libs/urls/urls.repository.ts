@@ -67,9 +67,29 @@ export class UrlsRepository {
     return rows[0] ?? null;
   }
 
-  insert(manager: EntityManager, url: NewUrl): Promise<Url> {
-    const repository = manager.getRepository(Url);
-    return repository.save(repository.create(url));
+  /**
+   * Creates a url and its `created` event in one statement (atomic, one round trip), only if the
+   * owner is a live user: null means there is no such user. The event is written here rather
+   * than through EventsService because splitting it would cost a transaction and three round
+   * trips on the API's busiest write.
+   */
+  async insertWithCreatedEvent(url: NewUrl): Promise<Url | null> {
+    const rows = (await this.dataSource.query(
+      `WITH owner AS (
+         SELECT id FROM users WHERE id = $1 AND deleted_at IS NULL
+       ), created AS (
+         INSERT INTO urls (user_id, short_code, original_url, title)
+         SELECT id, $2, $3, $4 FROM owner
+         RETURNING id, user_id, short_code, original_url, title, is_active, created_at, updated_at
+       ), event AS (
+         INSERT INTO events (url_id, user_id, event_type, details)
+         SELECT id, user_id, 'created', jsonb_build_object('short_code', short_code, 'original_url', original_url)
+           FROM created
+       )
+       SELECT * FROM created`,
+      [url.user_id, url.short_code, url.original_url, url.title],
+    )) as Url[];
+    return rows[0] ?? null;
   }
 
   save(manager: EntityManager, url: Url): Promise<Url> {

@@ -58,28 +58,22 @@ export class UrlsService implements OnModuleInit {
   }
 
   async create(input: CreateUrlDto): Promise<Url> {
-    if (!(await this.users.exists(input.user_id))) {
-      throw new NotFoundException({ error: `user ${input.user_id} not found` });
-    }
     const original_url = normalizeTargetUrl(input.original_url);
     for (let attempt = 1; attempt <= MAX_CODE_ATTEMPTS; attempt++) {
+      let url: Url | null;
       try {
-        return await this.urls.transaction(async (manager) => {
-          const url = await this.urls.insert(manager, {
-            user_id: input.user_id,
-            short_code: this.codes.next(),
-            original_url,
-            title: input.title ?? null,
-          });
-          await this.events.record(
-            [{ url_id: url.id, user_id: url.user_id, event_type: 'created', details: { short_code: url.short_code, original_url } }],
-            manager,
-          );
-          return url;
+        url = await this.urls.insertWithCreatedEvent({
+          user_id: input.user_id,
+          short_code: this.codes.next(),
+          original_url,
+          title: input.title ?? null,
         });
       } catch (error) {
-        if (!isPgError(error, PG_UNIQUE_VIOLATION, SHORT_CODE_CONSTRAINT)) throw error;
+        if (isPgError(error, PG_UNIQUE_VIOLATION, SHORT_CODE_CONSTRAINT)) continue;
+        throw error;
       }
+      if (!url) throw new NotFoundException({ error: `user ${input.user_id} not found` });
+      return url;
     }
     throw new ServiceUnavailableException({ error: `no free short code after ${MAX_CODE_ATTEMPTS} attempts; retry` });
   }
