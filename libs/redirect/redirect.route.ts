@@ -1,9 +1,17 @@
 import { Injectable, ServiceUnavailableException, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { counter } from '../metrics/registered.js';
 import { RedirectService } from './redirect.service.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** Redirect outcomes; `redirected` counts every 302 sent, the figure clicks are checked against. */
+const redirects = counter({
+  name: 'shortener_redirects_total',
+  help: 'Short-link visits by outcome (redirected, not_found, unavailable, failed) and method',
+  labelNames: ['outcome', 'method'],
+});
 
 function header(request: FastifyRequest, name: string): string | null {
   const value = request.headers[name];
@@ -39,16 +47,19 @@ export class RedirectRoute implements OnModuleInit {
       });
     } catch (error) {
       const status = error instanceof ServiceUnavailableException ? 503 : 500;
+      redirects.inc({ outcome: status === 503 ? 'unavailable' : 'failed', method: request.method });
       if (status === 500) request.log.error({ err: error }, 'redirect failed');
       const message = status === 503 ? 'cannot serve this link right now; retry shortly' : 'internal server error';
       return reply.code(status).header('content-type', JSON_TYPE).header('retry-after', '5').send({ error: message, status });
     }
     if (location === null) {
+      redirects.inc({ outcome: 'not_found', method: request.method });
       return reply
         .code(404)
         .header('content-type', JSON_TYPE)
         .send({ error: `short code ${JSON.stringify(shortCode)} not found`, status: 404 });
     }
+    redirects.inc({ outcome: 'redirected', method: request.method });
     // 302, not 301: browsers cache 301s forever and later visits would never be counted.
     return reply.code(302).header('location', location).header('cache-control', 'private, no-store').send();
   }
