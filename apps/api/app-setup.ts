@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { JsonExceptionFilter } from '../../libs/common/http/json-exception.filter.js';
 import { JsonValidationPipe } from '../../libs/common/http/json-validation.pipe.js';
 import { SERVICE_VERSION } from '../../libs/health/service-version.js';
+import { requestIdFor } from '../../libs/metrics/request-id.js';
 import { addRedirectPath } from '../../libs/redirect/redirect.openapi.js';
 
 /** Largest CSV a bulk import accepts: 1,000,000 url rows fit well inside it. */
@@ -23,7 +24,9 @@ export function createAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     bodyLimit: 1024 * 1024,
-    requestIdHeader: 'x-request-id',
+    // X-Request-Id is taken from the caller (or nginx) when sane, else made; see requestIdFor.
+    requestIdHeader: false,
+    genReqId: requestIdFor,
     // Long enough for any path a client may send; the routes themselves refuse what is invalid.
     maxParamLength: 4096,
   });
@@ -35,7 +38,6 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 } });
   app.useGlobalFilters(new JsonExceptionFilter());
   app.useGlobalPipes(new JsonValidationPipe());
-  app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

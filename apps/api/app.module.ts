@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
 import type { AppConfig } from '../../libs/common/config/app-config.js';
 import { CacheModule } from '../../libs/cache/cache.module.js';
 import { ConfigModule } from '../../libs/common/config/config.module.js';
@@ -20,9 +21,12 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
+          // Application logs only: request lines come from RequestObserver, one per request.
           pinoHttp: {
             level: config.logLevel,
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            timestamp: pino.stdTimeFunctions.isoTime,
+            autoLogging: false,
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
           },
         }),
         DatabaseModule,

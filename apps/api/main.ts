@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadConfig } from '../../libs/common/config/app-config.js';
 import { dataSourceOptions } from '../../libs/database/data-source-options.js';
@@ -7,6 +8,7 @@ import { ensureDatabase, runMigrations } from '../../libs/database/database-boot
 import { SeedService } from '../../libs/seed/seed.service.js';
 import { APP_OPTIONS, configureApp, createAdapter } from './app-setup.js';
 import { AppModule } from './app.module.js';
+import { exitGracefullyOnSignals } from './graceful-shutdown.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
@@ -17,6 +19,7 @@ async function bootstrap(): Promise<void> {
     bufferLogs: true,
   });
   await configureApp(app);
+  exitGracefullyOnSignals(app, app.get(Logger));
   if (config.seedOnStart) await app.get(SeedService).seedIfEmpty();
   await app.listen(config.port, '0.0.0.0');
 }

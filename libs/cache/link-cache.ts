@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { counter } from '../metrics/registered.js';
 import { LruCache } from './lru-cache.js';
 import { RedisConnection } from './redis-connection.js';
 import { SingleFlight } from './single-flight.js';
@@ -11,7 +12,12 @@ export interface CachedLink {
 }
 
 export type CacheTier = 'l1' | 'l2' | 'database';
-export type CacheListener = (tier: CacheTier, hit: boolean) => void;
+
+const lookups = counter({
+  name: 'shortener_cache_lookups_total',
+  help: 'Short-code lookups by cache tier (l1 in-process, l2 Redis, database) and result (hit, miss)',
+  labelNames: ['tier', 'result'],
+});
 
 export const INVALIDATION_CHANNEL = 'link-invalidations';
 const KEY_PREFIX = 'link:';
@@ -41,7 +47,6 @@ export class LinkCache implements OnModuleInit, OnModuleDestroy {
     sizeOf: (key, value) => 100 + key.length * 2 + (value ? value.original_url.length * 2 : 0),
   });
   private readonly flight = new SingleFlight<CachedLink | null>();
-  private readonly listeners: CacheListener[] = [];
   /** Codes whose invalidation has not reached Redis yet (it was down): retried until it has. */
   private readonly unsent = new Set<string>();
   private generation = 0;
@@ -65,10 +70,6 @@ export class LinkCache implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.retryTimer);
   }
 
-  onLookup(listener: CacheListener): void {
-    this.listeners.push(listener);
-  }
-
   get l1Size(): number {
     return this.l1.size;
   }
@@ -86,7 +87,7 @@ export class LinkCache implements OnModuleInit, OnModuleDestroy {
       let link = await this.readShared(code);
       if (link === undefined) {
         link = await load(code);
-        this.emit('database', true);
+        this.emit('database', link !== null);
         if (generation === this.generation) void this.writeShared(code, link);
       }
       if (generation === this.generation) this.l1.set(code, link, link ? L1_TTL_MS : L1_MISSING_TTL_MS);
@@ -162,6 +163,6 @@ export class LinkCache implements OnModuleInit, OnModuleDestroy {
   }
 
   private emit(tier: CacheTier, hit: boolean): void {
-    for (const listener of this.listeners) listener(tier, hit);
+    lookups.inc({ tier, result: hit ? 'hit' : 'miss' });
   }
 }

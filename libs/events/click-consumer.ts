@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { RedisConnection } from '../cache/redis-connection.js';
+import { counter, gauge } from '../metrics/registered.js';
 import { CLICK_GROUP, CLICK_STREAM, joinClickBatches } from './click-stream.js';
 import { EventsService } from './events.service.js';
 
@@ -17,12 +18,18 @@ interface StreamEntry {
   message: Record<string, string>;
 }
 
-export interface ClickConsumerStats {
-  persisted: number;
-  duplicates: number;
-  /** Age in seconds of the oldest click in the last batch written. */
-  lagSeconds: number;
-}
+const persisted = counter({
+  name: 'shortener_clicks_persisted_total',
+  help: 'Clicks moved from the stream to the events table',
+});
+const duplicates = counter({
+  name: 'shortener_clicks_duplicates_total',
+  help: 'Redelivered clicks skipped because their click id was already stored',
+});
+const lag = gauge({
+  name: 'shortener_click_lag_seconds',
+  help: 'Age of the oldest click in the last batch written by this replica (0 when idle)',
+});
 
 /**
  * Moves clicks from the Redis stream to PostgreSQL in batches. Every replica runs one consumer
@@ -31,7 +38,6 @@ export interface ClickConsumerStats {
  */
 @Injectable()
 export class ClickConsumer implements OnApplicationBootstrap, OnModuleDestroy {
-  readonly stats: ClickConsumerStats = { persisted: 0, duplicates: 0, lagSeconds: 0 };
   private readonly name = `${hostname()}-${process.pid}`;
   private running = false;
   private loop?: Promise<void>;
@@ -104,7 +110,10 @@ export class ClickConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private async stepOnce(): Promise<number> {
     await this.ensureGroup();
     const entries = await this.nextEntries();
-    if (!entries.length) return 0;
+    if (!entries.length) {
+      lag.set(0);
+      return 0;
+    }
     let result: { written: number; total: number; oldestAt: number | null };
     try {
       result = await this.events.recordClicksJson(joinClickBatches(entries.map((entry) => entry.message)));
@@ -118,9 +127,9 @@ export class ClickConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       this.readPending = true;
       throw error;
     }
-    this.stats.persisted += result.written;
-    this.stats.duplicates += result.total - result.written;
-    if (result.oldestAt !== null) this.stats.lagSeconds = Math.max(0, (Date.now() - result.oldestAt) / 1000);
+    persisted.inc(result.written);
+    duplicates.inc(result.total - result.written);
+    if (result.oldestAt !== null) lag.set(Math.max(0, (Date.now() - result.oldestAt) / 1000));
     return Math.max(result.total, 1);
   }
 

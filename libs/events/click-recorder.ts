@@ -1,6 +1,7 @@
 import { Injectable, Logger, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { RedisConnection } from '../cache/redis-connection.js';
+import { counter } from '../metrics/registered.js';
 import type { Click } from './click.js';
 import { CLICK_STREAM, encodeClicks } from './click-stream.js';
 import { EventsService } from './events.service.js';
@@ -16,12 +17,15 @@ interface Waiting {
 /** A batch closes at this size even inside one event-loop turn. */
 const MAX_BATCH = 1_000;
 
-/** Counters for the metrics endpoint. */
-export interface ClickRecorderStats {
-  accepted: number;
-  fallbackWrites: number;
-  failed: number;
-}
+const accepted = counter({
+  name: 'shortener_clicks_accepted_total',
+  help: 'Clicks durably accepted before their redirect was answered, by store (stream, or database when Redis was down)',
+  labelNames: ['store'],
+});
+const refused = counter({
+  name: 'shortener_clicks_failed_total',
+  help: 'Clicks neither Redis nor PostgreSQL accepted (their redirects answered 503)',
+});
 
 /**
  * Accepts a click durably before its redirect is answered, in group commits: the clicks of one
@@ -30,7 +34,6 @@ export interface ClickRecorderStats {
  */
 @Injectable()
 export class ClickRecorder implements OnModuleDestroy {
-  readonly stats: ClickRecorderStats = { accepted: 0, fallbackWrites: 0, failed: 0 };
   private waiting: Waiting[] = [];
   private scheduled = false;
   private readonly inFlight = new Set<Promise<void>>();
@@ -80,7 +83,7 @@ export class ClickRecorder implements OnModuleDestroy {
     const clicks = batch.map((waiting) => waiting.click);
     try {
       await this.redis.run((redis) => redis.xAdd(this.stream, '*', encodeClicks(clicks)));
-      this.stats.accepted += clicks.length;
+      accepted.inc({ store: 'stream' }, clicks.length);
       for (const waiting of batch) waiting.resolve();
       return;
     } catch {
@@ -88,11 +91,10 @@ export class ClickRecorder implements OnModuleDestroy {
     }
     try {
       await this.events.recordClicksJson(JSON.stringify(clicks));
-      this.stats.accepted += clicks.length;
-      this.stats.fallbackWrites += clicks.length;
+      accepted.inc({ store: 'database' }, clicks.length);
       for (const waiting of batch) waiting.resolve();
     } catch (error) {
-      this.stats.failed += clicks.length;
+      refused.inc(clicks.length);
       this.logger.error(`could not record ${clicks.length} clicks in Redis or PostgreSQL: ${(error as Error).message}`);
       const refusal = new ServiceUnavailableException({ error: 'cannot record the visit right now; retry shortly' });
       for (const waiting of batch) waiting.reject(refusal);

@@ -14,7 +14,7 @@ export class JsonExceptionFilter implements ExceptionFilter {
     const { status, body, headers } = toErrorResponse(exception);
     if (status >= 500) {
       const stack = exception instanceof Error ? exception.stack : String(exception);
-      this.logger.error(`${request.method} ${request.url} failed with ${status}: ${stack}`);
+      this.logger.error(`request ${request.id}: ${request.method} ${request.url} failed with ${status}: ${stack}`);
     }
     void reply
       .status(status)
