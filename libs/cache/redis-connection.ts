@@ -69,14 +69,19 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
+  /** QUIT when connected; otherwise drop the socket at once (waiting for a dead Redis would hang shutdown). */
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(
       [this.client, this.subscriber].map(async (connection) => {
         if (!connection.isOpen) return;
+        if (!connection.isReady) return connection.destroy();
+        const timer = setTimeout(() => connection.destroy(), CONNECT_TIMEOUT_MS);
         try {
           await connection.close();
         } catch {
           connection.destroy();
+        } finally {
+          clearTimeout(timer);
         }
       }),
     );

@@ -26,7 +26,8 @@ export function logLevelFor(route: string, status: number): 'error' | 'warn' | '
  */
 @Injectable()
 export class RequestObserver implements OnModuleInit {
-  readonly log: Logger;
+  /** Replaceable so tests can read the lines. */
+  log: Logger;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,

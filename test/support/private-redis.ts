@@ -33,7 +33,7 @@ export class PrivateRedis {
   /** SIGKILL: the abrupt outage a crashed or partitioned Redis looks like to its clients. */
   async kill(): Promise<void> {
     const child = this.process;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.kill('SIGKILL');
