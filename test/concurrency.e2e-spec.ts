@@ -52,4 +52,21 @@ describe('concurrent writers', () => {
       await client.end();
     }
   });
+
+  it('creates once for any number of POST /urls with one Idempotency-Key, even at the same time', async () => {
+    const user = await request(t.baseUrl, 'POST', '/users', { username: 'retrier', email: 'retrier@example.com' });
+    const body = { user_id: user.body.id, original_url: 'https://example.com/retried' };
+    const headers = { 'idempotency-key': 'create-once-1' };
+    const attempts = await Promise.all(Array.from({ length: 10 }, () => request(t.baseUrl, 'POST', '/urls', body, headers)));
+    expect(attempts.map((r) => r.status)).toEqual(Array(10).fill(201));
+    expect(new Set(attempts.map((r) => r.body.id)).size).toBe(1);
+    const later = await request(t.baseUrl, 'POST', '/urls', body, headers);
+    expect(later.body.id).toBe(attempts[0].body.id);
+    const other = await request(t.baseUrl, 'POST', '/urls', body, { 'idempotency-key': 'create-once-2' });
+    expect(other.body.id).not.toBe(attempts[0].body.id);
+    const created = await request(t.baseUrl, 'GET', `/events?url_id=${attempts[0].body.id}&event_type=created`);
+    expect(created.body).toHaveLength(1);
+    const tooLong = await request(t.baseUrl, 'POST', '/urls', body, { 'idempotency-key': 'k'.repeat(256) });
+    expect(tooLong.status).toBe(400);
+  });
 });

@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { IdPipe } from '../common/http/id.pipe.js';
 import { ApiBulkImport, ApiErrors, ApiIdParam } from '../common/openapi/api-docs.js';
@@ -42,8 +42,16 @@ export class UrlsController {
   @Post()
   @ApiCreatedResponse({ type: UrlResponse, description: 'Created with a new random short_code and a `created` event' })
   @ApiErrors(400, 404)
-  async create(@Body() body: CreateUrlDto): Promise<UrlResponse> {
-    return UrlResponse.of(await this.urls.create(body));
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Any unique string up to 255 characters: a retry with the same key returns the url the first request created',
+  })
+  async create(@Body() body: CreateUrlDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<UrlResponse> {
+    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
+      throw new BadRequestException({ error: 'Idempotency-Key must be 1-255 characters' });
+    }
+    return UrlResponse.of(await this.urls.create(body, idempotencyKey ?? null));
   }
 
   @Put(':id')

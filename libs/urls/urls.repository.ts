@@ -73,7 +73,7 @@ export class UrlsRepository {
    * than through EventsService because splitting it would cost a transaction and three round
    * trips on the API's busiest write.
    */
-  async insertWithCreatedEvent(url: NewUrl): Promise<Url | null> {
+  async insertWithCreatedEvent(url: NewUrl, idempotencyKey: string | null = null): Promise<Url | null> {
     const rows = (await this.dataSource.query(
       `WITH owner AS (
          SELECT id FROM users WHERE id = $1 AND deleted_at IS NULL
@@ -85,9 +85,22 @@ export class UrlsRepository {
          INSERT INTO events (url_id, user_id, event_type, details)
          SELECT id, user_id, 'created', jsonb_build_object('short_code', short_code, 'original_url', original_url)
            FROM created
+       ), remembered AS (
+         INSERT INTO idempotency_keys (key, url_id) SELECT $5, id FROM created WHERE $5::varchar IS NOT NULL
        )
        SELECT * FROM created`,
-      [url.user_id, url.short_code, url.original_url, url.title],
+      [url.user_id, url.short_code, url.original_url, url.title, idempotencyKey],
+    )) as Url[];
+    return rows[0] ?? null;
+  }
+
+  /** The url an earlier request with this Idempotency-Key created, if any. */
+  async findByIdempotencyKey(key: string): Promise<Url | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT u.id, u.user_id, u.short_code, u.original_url, u.title, u.is_active, u.created_at, u.updated_at
+         FROM idempotency_keys k JOIN urls u ON u.id = k.url_id
+        WHERE k.key = $1`,
+      [key],
     )) as Url[];
     return rows[0] ?? null;
   }

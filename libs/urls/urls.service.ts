@@ -17,6 +17,7 @@ import type { Url } from './url.entity.js';
 import { UrlsRepository, type ImportedUrl, type RedirectTarget, type UrlFilter } from './urls.repository.js';
 
 const SHORT_CODE_CONSTRAINT = 'urls_short_code_key';
+const IDEMPOTENCY_KEY_CONSTRAINT = 'idempotency_keys_pkey';
 /** With 62^7 codes a second collision in a row means something else is wrong. */
 const MAX_CODE_ATTEMPTS = 5;
 const UPDATABLE_FIELDS = ['title', 'is_active', 'original_url'] as const;
@@ -57,19 +58,30 @@ export class UrlsService implements OnModuleInit {
     return this.urls.existingIds(ids);
   }
 
-  async create(input: CreateUrlDto): Promise<Url> {
+  /**
+   * With an idempotency key, a retry of a create that already happened (its response lost to a
+   * timeout or a dying replica) returns the url it made instead of making a second one.
+   */
+  async create(input: CreateUrlDto, idempotencyKey: string | null = null): Promise<Url> {
     const original_url = normalizeTargetUrl(input.original_url);
+    if (idempotencyKey) {
+      const earlier = await this.urls.findByIdempotencyKey(idempotencyKey);
+      if (earlier) return earlier;
+    }
     for (let attempt = 1; attempt <= MAX_CODE_ATTEMPTS; attempt++) {
       let url: Url | null;
       try {
-        url = await this.urls.insertWithCreatedEvent({
-          user_id: input.user_id,
-          short_code: this.codes.next(),
-          original_url,
-          title: input.title ?? null,
-        });
+        url = await this.urls.insertWithCreatedEvent(
+          { user_id: input.user_id, short_code: this.codes.next(), original_url, title: input.title ?? null },
+          idempotencyKey,
+        );
       } catch (error) {
         if (isPgError(error, PG_UNIQUE_VIOLATION, SHORT_CODE_CONSTRAINT)) continue;
+        // A concurrent request with the same key won the race: answer with what it created.
+        if (idempotencyKey && isPgError(error, PG_UNIQUE_VIOLATION, IDEMPOTENCY_KEY_CONSTRAINT)) {
+          const winner = await this.urls.findByIdempotencyKey(idempotencyKey);
+          if (winner) return winner;
+        }
         throw error;
       }
       if (!url) throw new NotFoundException({ error: `user ${input.user_id} not found` });
