@@ -7,11 +7,7 @@ export interface Service {
   stop: () => Promise<void>;
 }
 
-/**
- * The V8 flags `npm start` and the Dockerfile run the API with: a small young generation and a
- * bounded old one keep the heap from growing far past the live set under load.
- */
-export const API_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=160'];
+export { API_NODE_FLAGS } from '../scripts/cluster/cluster-common.js';
 
 /** Starts a Node script and waits until `readyPath` answers (bounded). */
 export async function startNode(
