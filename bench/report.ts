@@ -1,5 +1,4 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 
 export interface Row {
   scenario: string;
@@ -19,7 +18,13 @@ export interface Report {
   machine: string;
   durationSeconds: number;
   rows: Row[];
-  clicks: { redirectsServed: number; clicksRecorded: number; duplicates: number; drainSeconds: number };
+  clicks: {
+    redirectsServed: number;
+    clicksRecorded: number;
+    duplicates: number;
+    drainSeconds: number;
+    cluster: { redirectsServed: number; clicksRecorded: number };
+  };
   bulkImport: { rows: number; seconds: number; rowsPerSecond: number; peakRssMb: number | null; imported: number };
 }
 
@@ -39,7 +44,9 @@ export function toMarkdown(report: Report): string {
     ),
     '',
     `Clicks: ${fmt(report.clicks.redirectsServed)} redirects served (302), ${fmt(report.clicks.clicksRecorded)} clicks recorded, ` +
-      `${report.clicks.duplicates} duplicates; the events table caught up ${report.clicks.drainSeconds.toFixed(1)} s after the last load.`,
+      `${report.clicks.duplicates} duplicates; the events table caught up ${report.clicks.drainSeconds.toFixed(1)} s after the last load. ` +
+      `Through nginx: ${fmt(report.clicks.cluster.redirectsServed)} redirects served by the three replicas, ` +
+      `${fmt(report.clicks.cluster.clicksRecorded)} clicks recorded.`,
     '',
     `Bulk import: ${fmt(report.bulkImport.rows)} url rows in ${report.bulkImport.seconds.toFixed(1)} s ` +
       `(${fmt(report.bulkImport.rowsPerSecond)} rows/s, ${fmt(report.bulkImport.imported)} imported), API peak RSS ${fmt(report.bulkImport.peakRssMb)} MB.`,
@@ -52,5 +59,4 @@ export function writeReport(directory: string, report: Report): void {
   mkdirSync(directory, { recursive: true });
   writeFileSync(`${directory}/latest.json`, JSON.stringify(report, null, 2) + '\n');
   writeFileSync(`${directory}/latest.md`, toMarkdown(report));
-  mkdirSync(dirname(`${directory}/x`), { recursive: true });
 }

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
 import { openAsBlob } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -20,6 +21,9 @@ const USERS = 1_000;
 const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/shortener_bench';
 const root = projectRoot();
+/** The three-replica cluster the benchmark starts for itself, apart from any `npm run cluster`. */
+const CLUSTER_PORTS = [3031, 3032, 3033];
+const CLUSTER_NGINX_PORT = 8095;
 const work = join(tmpdir(), `shortener-bench-${process.pid}`);
 
 type Result = autocannon.Result & Record<'1xx' | '2xx' | '3xx' | '4xx' | '5xx', number>;
@@ -54,6 +58,17 @@ async function redirectsSent(apiUrl: string): Promise<number> {
   const text = await (await fetch(`${apiUrl}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith('shortener_redirects_total{outcome="redirected",method="GET"}'));
   return line ? Number(line.split(' ').pop()) : 0;
+}
+
+/** Runs one of the compiled cluster scripts to completion. */
+function runScript(script: string, env: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'dist/scripts/cluster', script)], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited with ${code}`))));
+  });
 }
 
 async function clickCount(db: pg.Client): Promise<number> {
@@ -124,9 +139,6 @@ async function main(): Promise<void> {
       clicksRecorded = (await clickCount(db)) - clicksBefore;
     } while (clicksRecorded !== redirectsServed && Date.now() - loadEnded < 30_000);
     const drainSeconds = (Date.now() - loadEnded) / 1000;
-    const duplicates = (
-      await db.query(`SELECT (count(*) - count(DISTINCT click_id))::int AS n FROM events WHERE event_type = 'click'`)
-    ).rows[0].n as number;
 
     console.log('creates: POST /urls, 16 connections…');
     resetPeakRss(apiPid);
@@ -146,18 +158,69 @@ async function main(): Promise<void> {
     const imported = await upload(`${api.url}/urls/bulk`, join(work, 'import.csv'));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (imported.status !== 201) throw new Error(`bulk import failed: ${JSON.stringify(imported.body)}`);
+    const importPeakRss = peakRssMb(apiPid);
+
+    // The same redirects through nginx in front of three replicas (the local cluster topology).
+    await api.stop();
+    services.splice(services.indexOf(api), 1);
+    const clusterEnv = {
+      CLUSTER_RUN_DIR: join(work, 'cluster'),
+      CLUSTER_PORTS: CLUSTER_PORTS.join(','),
+      CLUSTER_NGINX_PORT: String(CLUSTER_NGINX_PORT),
+      DATABASE_URL,
+      SEED_ON_START: 'false',
+      LOG_LEVEL: 'warn',
+    };
+    console.log('starting nginx + three replicas…');
+    await runScript('start.js', clusterEnv);
+    const nginxUrl = `http://127.0.0.1:${CLUSTER_NGINX_PORT}`;
+    const replicaUrls = CLUSTER_PORTS.map((port) => `http://127.0.0.1:${port}`);
+    const sentByCluster = async () => (await Promise.all(replicaUrls.map(redirectsSent))).reduce((a, b) => a + b, 0);
+    let clusterServed = 0;
+    let clusterClicks = 0;
+    try {
+      const clusterClicksBefore = await clickCount(db);
+      const clusterSentBefore = await sentByCluster();
+      for (const connections of [64, 500]) {
+        for (const [name, options] of [
+          ['one hot code', { url: `${nginxUrl}/${hotCode}` }],
+          ['random codes of 100k', { url: nginxUrl, requests: [{ method: 'GET', setupRequest: randomPath }] }],
+        ] as const) {
+          console.log(`nginx + 3 replicas, ${name}, ${connections} connections…`);
+          const result = await load({ ...(options as autocannon.Options), connections });
+          rows.push(row(`nginx + 3 replicas, ${name}, ${connections} conn`, result, '3xx', baseline, null));
+        }
+      }
+      const ended = Date.now();
+      do {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        clusterServed = (await sentByCluster()) - clusterSentBefore;
+        clusterClicks = (await clickCount(db)) - clusterClicksBefore;
+      } while (clusterClicks !== clusterServed && Date.now() - ended < 30_000);
+    } finally {
+      await runScript('stop.js', clusterEnv);
+    }
+    const duplicates = (
+      await db.query(`SELECT (count(*) - count(DISTINCT click_id))::int AS n FROM events WHERE event_type = 'click'`)
+    ).rows[0].n as number;
 
     const report: Report = {
       date: new Date().toISOString().slice(0, 19),
       machine: `${cpus().length} cores, Node ${process.version}`,
       durationSeconds: DURATION,
       rows,
-      clicks: { redirectsServed, clicksRecorded, duplicates, drainSeconds },
+      clicks: {
+        redirectsServed,
+        clicksRecorded,
+        duplicates,
+        drainSeconds,
+        cluster: { redirectsServed: clusterServed, clicksRecorded: clusterClicks },
+      },
       bulkImport: {
         rows: IMPORT_ROWS,
         seconds,
         rowsPerSecond: Math.round(IMPORT_ROWS / seconds),
-        peakRssMb: peakRssMb(apiPid),
+        peakRssMb: importPeakRss,
         imported: Number(imported.body.imported),
       },
     };
