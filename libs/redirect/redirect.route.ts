@@ -1,10 +1,12 @@
-import { Injectable, ServiceUnavailableException, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { toErrorResponse } from '../common/http/error-response.js';
 import { counter } from '../metrics/registered.js';
 import { RedirectService } from './redirect.service.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+const RETRY_AFTER_SECONDS = 5;
 
 /** Redirect outcomes; `redirected` counts every 302 sent, the figure clicks are checked against. */
 const redirects = counter({
@@ -46,11 +48,14 @@ export class RedirectRoute implements OnModuleInit {
         userAgent: header(request, 'user-agent'),
       });
     } catch (error) {
-      const status = error instanceof ServiceUnavailableException ? 503 : 500;
-      redirects.inc({ outcome: status === 503 ? 'unavailable' : 'failed', method: request.method });
-      if (status === 500) request.log.error({ err: error }, 'redirect failed');
-      const message = status === 503 ? 'cannot serve this link right now; retry shortly' : 'internal server error';
-      return reply.code(status).header('content-type', JSON_TYPE).header('retry-after', '5').send({ error: message, status });
+      // Same mapping as every other route: a database outage on a cold code is a 503 with Retry-After.
+      const { status, body } = toErrorResponse(error);
+      const unavailable = status === 503;
+      redirects.inc({ outcome: unavailable ? 'unavailable' : 'failed', method: request.method });
+      if (!unavailable) request.log.error({ err: error }, 'redirect failed');
+      void reply.code(status).header('content-type', JSON_TYPE);
+      if (unavailable) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return reply.send(unavailable ? { ...body, retry_after_seconds: RETRY_AFTER_SECONDS } : body);
     }
     if (location === null) {
       redirects.inc({ outcome: 'not_found', method: request.method });

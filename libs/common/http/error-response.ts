@@ -48,7 +48,9 @@ function isDatabaseUnavailable(exception: Record<string, unknown>): boolean {
   const code = typeof driverError.code === 'string' ? driverError.code : '';
   if (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_CLASSES.some((prefix) => code.startsWith(prefix))) return true;
   const message = typeof exception.message === 'string' ? exception.message : '';
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message);
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|not currently accepting connections|the database system is (starting up|shutting down)/i.test(
+    message,
+  );
 }
 
 /** Maps anything thrown while serving a request to a status and a JSON body; never leaks a stack. */
