@@ -16,13 +16,13 @@ describe('deployment configuration', () => {
     const layout = renderLocalNginx(settings);
     expect(testNginxConfig('nginx', layout)).toBeNull();
     const upstream = readFileSync(layout.upstreamServers, 'utf8');
-    expect(upstream).toContain('server 127.0.0.1:4101 max_fails=2 fail_timeout=5s;');
+    expect(upstream).toContain('server 127.0.0.1:4101 max_fails=0;');
   });
 
   it('a replica drained for a rolling restart is marked down and the config stays valid', () => {
     const layout = renderLocalNginx(settings);
     writeUpstreamServers(settings, new Set([2]));
-    expect(readFileSync(layout.upstreamServers, 'utf8')).toContain('server 127.0.0.1:4102 max_fails=2 fail_timeout=5s down;');
+    expect(readFileSync(layout.upstreamServers, 'utf8')).toContain('server 127.0.0.1:4102 max_fails=0 down;');
     expect(testNginxConfig('nginx', layout)).toBeNull();
   });
 

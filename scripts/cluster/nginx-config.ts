@@ -25,7 +25,7 @@ import {
 export const SHARED_NGINX_CONF = join(ROOT, 'deploy', 'nginx', 'nginx.conf');
 
 /** Same failure accounting as the compose servers: see deploy/nginx/compose/upstream-servers.conf. */
-const SERVER_PARAMETERS = 'max_fails=2 fail_timeout=5s';
+const SERVER_PARAMETERS = 'max_fails=0';
 const HEADER = '# Written by scripts/cluster for the local cluster; deploy/nginx/nginx.conf includes it.\n';
 
 function safePath(path: string): string {
