@@ -10,6 +10,8 @@ export type NewClick = Omit<Click, 'id' | 'at'>;
 
 interface Waiting {
   click: Click;
+  /** True once the visitor's connection is closed: its redirect can no longer be delivered. */
+  clientGone?: () => boolean;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -21,6 +23,10 @@ const accepted = counter({
   name: 'shortener_clicks_accepted_total',
   help: 'Clicks durably accepted before their redirect was answered, by store (stream, or database when Redis was down)',
   labelNames: ['store'],
+});
+const abandoned = counter({
+  name: 'shortener_clicks_abandoned_total',
+  help: 'Clicks not recorded because the visitor had gone before the redirect could be sent',
 });
 const refused = counter({
   name: 'shortener_clicks_failed_total',
@@ -49,9 +55,9 @@ export class ClickRecorder implements OnModuleDestroy {
   }
 
   /** Resolves once the click is durably accepted; rejects (503) only if neither store took it. */
-  record(click: NewClick): Promise<void> {
+  record(click: NewClick, clientGone?: () => boolean): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ click: { ...click, id: randomUUID(), at: Date.now() }, resolve, reject });
+      this.waiting.push({ click: { ...click, id: randomUUID(), at: Date.now() }, clientGone, resolve, reject });
       if (this.waiting.length >= MAX_BATCH) this.flushNow();
       else if (!this.scheduled) {
         this.scheduled = true;
@@ -79,7 +85,16 @@ export class ClickRecorder implements OnModuleDestroy {
     this.inFlight.add(write);
   }
 
-  private async write(batch: Waiting[]): Promise<void> {
+  private async write(all: Waiting[]): Promise<void> {
+    // A replica that was frozen (SIGSTOP, a long GC pause) finds requests whose visitor, or nginx,
+    // gave up and went elsewhere: their redirect is never delivered, so they are not clicks.
+    const batch = all.filter((waiting) => {
+      if (!waiting.clientGone?.()) return true;
+      abandoned.inc();
+      waiting.resolve();
+      return false;
+    });
+    if (!batch.length) return;
     const clicks = batch.map((waiting) => waiting.click);
     try {
       await this.redis.run((redis) => redis.xAdd(this.stream, '*', encodeClicks(clicks)));

@@ -46,6 +46,7 @@ export class RedirectRoute implements OnModuleInit {
         countsAsClick: request.method === 'GET',
         referrer: header(request, 'referer'),
         userAgent: header(request, 'user-agent'),
+        clientGone: () => request.raw.destroyed || request.raw.socket.destroyed,
       });
     } catch (error) {
       // Same mapping as every other route: a database outage on a cold code is a 503 with Retry-After.

@@ -9,6 +9,8 @@ export interface Visit {
   countsAsClick: boolean;
   referrer: string | null;
   userAgent: string | null;
+  /** True once the visitor's connection has closed (the redirect can no longer be delivered). */
+  clientGone?: () => boolean;
 }
 
 @Injectable()
@@ -24,7 +26,10 @@ export class RedirectService {
     const target = await this.urls.resolve(visit.shortCode);
     if (!target) return null;
     if (visit.countsAsClick) {
-      await this.clicks.record({ urlId: target.id, ownerId: target.user_id, referrer: visit.referrer, userAgent: visit.userAgent });
+      await this.clicks.record(
+        { urlId: target.id, ownerId: target.user_id, referrer: visit.referrer, userAgent: visit.userAgent },
+        visit.clientGone,
+      );
     }
     return target.original_url;
   }
