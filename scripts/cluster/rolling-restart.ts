@@ -24,7 +24,7 @@ import { reloadNginx, writeUpstreamServers } from './nginx-config.js';
  *   3. wait until the successor answers /health/ready, put it back in nginx (reload), settle;
  * then the next. If a replica does not come back in time it stops there (exit 1), with every
  * replica back in nginx. Options: CLUSTER_ROLL_TIMEOUT_MS (60000) per replica,
- * CLUSTER_ROLL_SETTLE_MS (500) between replicas, CLUSTER_ROLL_DRAIN=false to skip the nginx steps.
+ * CLUSTER_ROLL_SETTLE_MS (500) between replicas, CLUSTER_ROLL_DRAIN=true to add the nginx steps 1 and 3.
  */
 
 const settings = runningSettings();
@@ -32,8 +32,11 @@ const p = paths(settings.runDir);
 const TIMEOUT_MS = Number(process.env.CLUSTER_ROLL_TIMEOUT_MS ?? 60_000);
 const SETTLE_MS = Number(process.env.CLUSTER_ROLL_SETTLE_MS ?? 500);
 const nginxBin = findNginx();
+// Off by default: each nginx reload closes idle client keep-alive connections, and a request sent on
+// one at that instant is lost. Without it a draining replica's refusals and 503s are retried by
+// nginx (GET) or by the client (writes, with their Idempotency-Key).
 // Draining the only replica would leave nginx with none: then it is a plain restart.
-const DRAIN = process.env.CLUSTER_ROLL_DRAIN !== 'false' && settings.ports.length > 1 && nginxBin !== null;
+const DRAIN = process.env.CLUSTER_ROLL_DRAIN === 'true' && settings.ports.length > 1 && nginxBin !== null;
 
 function log(message: string): void {
   console.log(`${new Date().toISOString()} rolling-restart: ${message}`);
