@@ -114,7 +114,7 @@ export function toMarkdown(report: DrillReport, config: ChaosConfig): string {
     '| scenario | injects | expectations |',
     '|---|---|---|',
     '| kill | SIGKILL replica 1, 2, 3 in turn, every 10 s, for ~30 s | 0 failed GETs; replacement answers /health/ready < 2 s after each kill |',
-    '| rolling | `rolling-restart.js`: each replica out of nginx, SIGTERM, replaced, back | 0 failed requests of any method (after client retries) |',
+    '| rolling | `rolling-restart.js`: SIGTERM each replica in turn (it drains and exits 0), wait for its replacement | 0 failed requests of any method (after client retries) |',
     '| sigstop | SIGSTOP replica 2 for 15 s, then SIGCONT | 0 failed GETs; GET p99 < 1.5 s |',
     '| redis | `redis-cli shutdown`, 30 s down, restarted on the same AOF | 0 redirect 5xx; clicks go to PostgreSQL meanwhile; `shortener_redis_up` back to 1 on every replica; no app restart |',
     '| pg | `pg_ctlcluster <v> chaos stop -m fast`, ~5 s down, `start` | cached codes keep redirecting (302); everything else 503 + Retry-After (never 500, never a connection error); POST /users 201 and /health/ready on all replicas ≤ 5 s after PostgreSQL is back; no app restart |',

@@ -70,7 +70,7 @@ export const TITLES: Record<ScenarioName, { title: string; injects: string }> = 
   },
   rolling: {
     title: 'Rolling restart (SIGTERM)',
-    injects: 'scripts/cluster/rolling-restart: each replica taken out of nginx, SIGTERMed (drains, exits 0), replaced, put back',
+    injects: 'scripts/cluster/rolling-restart: each replica in turn SIGTERMed (drains, exits 0) and replaced; nginx moves requests off it (no reload)',
   },
   sigstop: {
     title: 'SIGSTOP a replica for 15 s',
