@@ -49,7 +49,7 @@ describe('ClickRecorder', () => {
 
   it('does not count a visitor who left before the redirect could be sent', async () => {
     const { recorder, streamed } = setup(true);
-    await Promise.all([recorder.record(click(1), () => true), recorder.record(click(2), () => false)]);
+    expect(await Promise.all([recorder.record(click(1), () => true), recorder.record(click(2), () => false)])).toEqual([false, true]);
     expect((JSON.parse(streamed[0]) as { urlId: number }[]).map((c) => c.urlId)).toEqual([2]);
     await recorder.record(click(3), () => true);
     expect(streamed).toHaveLength(1);

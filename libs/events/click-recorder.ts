@@ -12,7 +12,8 @@ interface Waiting {
   click: Click;
   /** True once the visitor's connection is closed: its redirect can no longer be delivered. */
   clientGone?: () => boolean;
-  resolve: () => void;
+  /** true: the click is durably accepted; false: the visitor had gone, nothing was recorded. */
+  resolve: (recorded: boolean) => void;
   reject: (error: Error) => void;
 }
 
@@ -54,9 +55,12 @@ export class ClickRecorder implements OnModuleDestroy {
     this.stream = redis.key(CLICK_STREAM);
   }
 
-  /** Resolves once the click is durably accepted; rejects (503) only if neither store took it. */
-  record(click: NewClick, clientGone?: () => boolean): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  /**
+   * Resolves true once the click is durably accepted, false if the visitor left before it was
+   * written (then nothing is recorded); rejects (503) only if neither store took it.
+   */
+  record(click: NewClick, clientGone?: () => boolean): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
       this.waiting.push({ click: { ...click, id: randomUUID(), at: Date.now() }, clientGone, resolve, reject });
       if (this.waiting.length >= MAX_BATCH) this.flushNow();
       else if (!this.scheduled) {
@@ -91,7 +95,7 @@ export class ClickRecorder implements OnModuleDestroy {
     const batch = all.filter((waiting) => {
       if (!waiting.clientGone?.()) return true;
       abandoned.inc();
-      waiting.resolve();
+      waiting.resolve(false);
       return false;
     });
     if (!batch.length) return;
@@ -99,7 +103,7 @@ export class ClickRecorder implements OnModuleDestroy {
     try {
       await this.redis.run((redis) => redis.xAdd(this.stream, '*', encodeClicks(clicks)));
       accepted.inc({ store: 'stream' }, clicks.length);
-      for (const waiting of batch) waiting.resolve();
+      for (const waiting of batch) waiting.resolve(true);
       return;
     } catch {
       // Redis is down or slow: PostgreSQL takes the batch directly.
@@ -107,7 +111,7 @@ export class ClickRecorder implements OnModuleDestroy {
     try {
       await this.events.recordClicksJson(JSON.stringify(clicks));
       accepted.inc({ store: 'database' }, clicks.length);
-      for (const waiting of batch) waiting.resolve();
+      for (const waiting of batch) waiting.resolve(true);
     } catch (error) {
       refused.inc(clicks.length);
       this.logger.error(`could not record ${clicks.length} clicks in Redis or PostgreSQL: ${(error as Error).message}`);

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { toErrorResponse } from '../common/http/error-response.js';
 import { counter } from '../metrics/registered.js';
-import { RedirectService } from './redirect.service.js';
+import { RedirectService, type VisitResult } from './redirect.service.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const RETRY_AFTER_SECONDS = 5;
@@ -11,7 +11,7 @@ const RETRY_AFTER_SECONDS = 5;
 /** Redirect outcomes; `redirected` counts every 302 sent, the figure clicks are checked against. */
 const redirects = counter({
   name: 'shortener_redirects_total',
-  help: 'Short-link visits by outcome (redirected, not_found, unavailable, failed) and method',
+  help: 'Short-link visits by outcome (redirected, abandoned: the visitor left before the click was recorded, not_found, unavailable, failed) and method',
   labelNames: ['outcome', 'method'],
 });
 
@@ -39,9 +39,9 @@ export class RedirectRoute implements OnModuleInit {
 
   async handle(request: FastifyRequest<{ Params: { short_code: string } }>, reply: FastifyReply): Promise<void> {
     const shortCode = request.params.short_code;
-    let location: string | null;
+    let result: VisitResult;
     try {
-      location = await this.redirects.visit({
+      result = await this.redirects.visit({
         shortCode,
         countsAsClick: request.method === 'GET',
         referrer: header(request, 'referer'),
@@ -58,15 +58,14 @@ export class RedirectRoute implements OnModuleInit {
       if (unavailable) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return reply.send(unavailable ? { ...body, retry_after_seconds: RETRY_AFTER_SECONDS } : body);
     }
-    if (location === null) {
-      redirects.inc({ outcome: 'not_found', method: request.method });
+    redirects.inc({ outcome: result.outcome, method: request.method });
+    if (result.outcome === 'not_found') {
       return reply
         .code(404)
         .header('content-type', JSON_TYPE)
         .send({ error: `short code ${JSON.stringify(shortCode)} not found`, status: 404 });
     }
-    redirects.inc({ outcome: 'redirected', method: request.method });
     // 302, not 301: browsers cache 301s forever and later visits would never be counted.
-    return reply.code(302).header('location', location).header('cache-control', 'private, no-store').send();
+    return reply.code(302).header('location', result.location).header('cache-control', 'private, no-store').send();
   }
 }

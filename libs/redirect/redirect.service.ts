@@ -13,6 +13,12 @@ export interface Visit {
   clientGone?: () => boolean;
 }
 
+export type VisitResult =
+  | { outcome: 'redirected'; location: string }
+  | { outcome: 'not_found' }
+  /** The visitor left before the click could be recorded: nothing was, and no one awaits the 302. */
+  | { outcome: 'abandoned'; location: string };
+
 @Injectable()
 export class RedirectService {
   constructor(
@@ -20,17 +26,18 @@ export class RedirectService {
     private readonly clicks: ClickRecorder,
   ) {}
 
-  /** The target to redirect to, with the click recorded; null when the code does not resolve. */
-  async visit(visit: Visit): Promise<string | null> {
-    if (!isAllowedShortCode(visit.shortCode)) return null;
+  /** Resolves the code and, for a GET, records its click before the redirect may be sent. */
+  async visit(visit: Visit): Promise<VisitResult> {
+    if (!isAllowedShortCode(visit.shortCode)) return { outcome: 'not_found' };
     const target = await this.urls.resolve(visit.shortCode);
-    if (!target) return null;
+    if (!target) return { outcome: 'not_found' };
     if (visit.countsAsClick) {
-      await this.clicks.record(
+      const recorded = await this.clicks.record(
         { urlId: target.id, ownerId: target.user_id, referrer: visit.referrer, userAgent: visit.userAgent },
         visit.clientGone,
       );
+      if (!recorded) return { outcome: 'abandoned', location: target.original_url };
     }
-    return target.original_url;
+    return { outcome: 'redirected', location: target.original_url };
   }
 }
