@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_METRICS } from './support/service-metrics.js';
 
 /**
  * The monitoring configuration (prometheus/, grafana/) only names metrics the service exports.
@@ -20,17 +21,8 @@ const HISTOGRAMS = new Set(['http_request_duration_seconds', 'nodejs_gc_duration
 /** Every metric GET /metrics exports (libs/metrics, libs/cache, libs/events, libs/redirect, prom-client defaults). */
 const EXPORTED = new Set([
   ...HISTOGRAMS,
-  'http_requests_in_flight',
-  'shortener_redirects_total',
-  'shortener_cache_lookups_total',
-  'shortener_clicks_accepted_total',
-  'shortener_clicks_failed_total',
-  'shortener_clicks_persisted_total',
-  'shortener_clicks_duplicates_total',
-  'shortener_click_lag_seconds',
-  'shortener_click_backlog',
-  'shortener_db_pool_connections',
-  'shortener_redis_up',
+  ...SERVICE_METRICS,
+  'shortener_clicks_abandoned_total',
   // prom-client collectDefaultMetrics()
   'process_cpu_user_seconds_total',
   'process_cpu_system_seconds_total',

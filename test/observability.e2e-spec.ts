@@ -7,6 +7,7 @@ import { RedisConnection } from '../libs/cache/redis-connection.js';
 import { createUrl, createUser } from './support/fixtures.js';
 import { request } from './support/http.js';
 import { PrivateRedis } from './support/private-redis.js';
+import { SERVICE_METRICS } from './support/service-metrics.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /** Every series an SRE's dashboard and alerts rely on. */
@@ -14,17 +15,7 @@ const EXPECTED_SERIES = [
   'http_request_duration_seconds_bucket',
   'http_request_duration_seconds_sum',
   'http_request_duration_seconds_count',
-  'http_requests_in_flight',
-  'shortener_redirects_total',
-  'shortener_cache_lookups_total',
-  'shortener_clicks_accepted_total',
-  'shortener_clicks_failed_total',
-  'shortener_clicks_persisted_total',
-  'shortener_clicks_duplicates_total',
-  'shortener_click_lag_seconds',
-  'shortener_click_backlog',
-  'shortener_db_pool_connections',
-  'shortener_redis_up',
+  ...SERVICE_METRICS,
   'process_cpu_seconds_total',
   'process_resident_memory_bytes',
   'nodejs_heap_size_used_bytes',

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { moveIdSequencePastMax } from '../database/id-sequence.js';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import type { Page } from '../common/pagination/page.query.js';
@@ -105,10 +106,8 @@ export class EventsRepository {
     return ids.length ? this.events.find({ where: { id: In(ids.map(String)) } }) : Promise.resolve([]);
   }
 
-  async moveIdSequencePastMax(): Promise<void> {
-    await this.dataSource.query(
-      `SELECT setval(pg_get_serial_sequence('events', 'id'), coalesce((SELECT max(id) FROM events), 0) + 1, false)`,
-    );
+  moveIdSequencePastMax(): Promise<void> {
+    return moveIdSequencePastMax(this.dataSource, 'events');
   }
 
   private columnsOf(rows: ImportedEvent[], withIds: boolean): unknown[] {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { moveIdSequencePastMax } from '../database/id-sequence.js';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import type { Page } from '../common/pagination/page.query.js';
@@ -165,9 +166,7 @@ export class UrlsRepository {
     });
   }
 
-  async moveIdSequencePastMax(): Promise<void> {
-    await this.dataSource.query(
-      `SELECT setval(pg_get_serial_sequence('urls', 'id'), coalesce((SELECT max(id) FROM urls), 0) + 1, false)`,
-    );
+  moveIdSequencePastMax(): Promise<void> {
+    return moveIdSequencePastMax(this.dataSource, 'urls');
   }
 }

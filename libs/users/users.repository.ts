@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { moveIdSequencePastMax } from '../database/id-sequence.js';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, Repository, type EntityManager } from 'typeorm';
 import type { Page } from '../common/pagination/page.query.js';
@@ -127,10 +128,7 @@ export class UsersRepository {
     return result.length;
   }
 
-  /** After ids were written explicitly, new rows must continue after the largest one. */
-  async moveIdSequencePastMax(): Promise<void> {
-    await this.dataSource.query(
-      `SELECT setval(pg_get_serial_sequence('users', 'id'), coalesce((SELECT max(id) FROM users), 0) + 1, false)`,
-    );
+  moveIdSequencePastMax(): Promise<void> {
+    return moveIdSequencePastMax(this.dataSource, 'users');
   }
 }
